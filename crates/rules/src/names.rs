@@ -1,8 +1,977 @@
-//! (module under construction)
+//! People's names (PHI015) and named places (PHI012, see [`crate::places`]).
+//!
+//! There is no NER model offline, so names are found from evidence a reader would use: a title
+//! ("Mr", "Dr", "Sister"), a relationship ("his daughter Maria"), a staff role ("Emily Parker,
+//! RN"), a report label ("Patient: SURNAME, Firstname"), and the gazetteers (first names with
+//! their frequency, surnames, English words, eponyms, clinical abbreviations) looked up once per
+//! token in the compiled-in [`lexicon`](crate::lexicon). Capitalisation counts only where the
+//! text has it: on a line written in capitals, or all in lower case, it says nothing.
+//!
+//! Both rules share one pass (tokenise, one lexicon probe per token), so this module's detector
+//! reports both; the place logic lives in `places.rs`. Once a name is found with good evidence,
+//! every other occurrence of it in the document is reported too (`Evidence::Propagated`).
+//!
+//! Trade-off: a single capitalised word that is neither a known name nor a known word (a rare
+//! surname with no title) is not reported on its own — in clinical text such words are far more
+//! often drug brands and abbreviations. A title, role, relative or label makes it a name.
 
-use clinpost_core::Detector;
+use std::collections::HashSet;
+
+use clinpost_core::{
+    Applicability, Category, Cue, Detector, Document, Evidence, Finding, Fix, Gazetteer, Kind,
+    RuleMeta, Severity, Span,
+};
+
+use crate::lexicon::{lexicon, Entry, PlaceKind};
+use crate::places;
+use crate::tokens::{tokenize, Case, Token};
+
+/// PHI015 person-name.
+pub static PERSON_NAME: RuleMeta = RuleMeta {
+    code: "PHI015",
+    name: "person-name",
+    category: Category::Identifier,
+    kind: Kind::PersonName,
+    severity: Severity::Error,
+    guidance: &["gmc-sm/no-public-patient-discussion", "hipaa/safe-harbor"],
+    summary: "A person's name: a patient, a relative or a member of staff.",
+    docs: "## What it does\n\
+Finds people's names: a title with a surname (Mr Jones, Dr. Okafor, Sister Mills), a first name \
+with a surname, names next to a relationship (his daughter Maria) or a staff role (Emily Parker, \
+RN), and report layouts such as `Patient: SURNAME, Firstname`. Capitals, all-capitals and \
+all-lower-case forms and possessives (Mr Jones's) are found. Once a name is found, every other \
+occurrence of it in the same text is found too. Medical eponyms used as the name of a disease, \
+sign or test (Parkinson's disease, Bell's palsy, Down syndrome) are not names.\n\n\
+## Why it matters\n\
+A name identifies a patient on its own. A relative's or a colleague's name leads to the patient \
+as surely, and a named member of staff narrows a post down to one ward on one day.\n\n\
+## Example\n\
+```text\nSpoke to Mrs Pennington's son David about the scan.\n```\n\n\
+## Fix\n\
+Replace the name with `[name]`, or leave the person out. Safe to apply automatically.",
+    placeholder: Some("[name]"),
+    priority: 30,
+    true_samples: &[
+        "Reviewed Mr Pennington on the ward round.",
+        "Spoke to her daughter Maria this evening.",
+        "Plan discussed with Emily Parker, RN.",
+        "Patient: HOLLOWAY, Margaret",
+        "DR OKAFOR AWARE OF RESULTS.",
+        "spoke with dr healey about the plan",
+    ],
+    false_samples: &[
+        "Known Parkinson's disease, on co-careldopa.",
+        "Bell's palsy resolving slowly.",
+        "Will review in the morning; may need bloods.",
+        "Down syndrome clinic referral sent.",
+        "PT AWARE OF PLAN. NEURO INTACT.",
+        "A rose by any other name.",
+    ],
+};
+
+/// The name-and-place detector.
+pub struct NamesAndPlaces;
+
+static RULES: &[&RuleMeta] = &[&PERSON_NAME, &places::LOCATION];
 
 /// The detectors of this module.
-pub fn detectors() -> Vec<Box<dyn Detector>> {
-    Vec::new()
+pub fn detectors() -> Vec<Box<dyn clinpost_core::Detector>> {
+    vec![Box::new(NamesAndPlaces)]
+}
+
+impl Detector for NamesAndPlaces {
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        RULES
+    }
+
+    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        let a = Analysis::new(doc.text);
+        let mut names = Vec::new();
+        find_names(&a, &mut names);
+        let mut locs = Vec::new();
+        places::find_places(&a, &names, &mut locs);
+        // A facility or ward name that contains a person's name is a place ("Warren Grant
+        // Hospital", "St Mary's"): the name inside it is not reported separately.
+        names.retain(|(s, _)| {
+            !locs
+                .iter()
+                .any(|(l, _, w)| *w != places::What::Settlement && l.overlaps(s))
+        });
+        for (span, ev) in names {
+            out.push(Finding::new(&PERSON_NAME, span, "Person's name", ev));
+        }
+        for (span, ev, what) in locs {
+            let (msg, rep) = match what {
+                places::What::Facility => ("Named hospital or care facility", "[hospital]"),
+                places::What::Ward => ("Named ward or unit", "[ward]"),
+                places::What::Settlement => ("Named town or place", "[place]"),
+                places::What::Street => ("Named street", "[street]"),
+            };
+            out.push(
+                Finding::new(&places::LOCATION, span, msg, ev).with_fix(Some(Fix {
+                    replacement: rep.to_string(),
+                    applicability: Applicability::Safe,
+                })),
+            );
+        }
+    }
+}
+
+/// Closed-class word lists, looked up once per token into a bit set ([`Tok::f`]), so that the
+/// rules test membership with a mask instead of scanning lists.
+pub(crate) mod flag {
+    /// Honorific title before a name.
+    pub const TITLE: u32 = 1;
+    /// A title that makes even a common word a surname ("Dr King").
+    pub const STRONG_TITLE: u32 = 1 << 1;
+    /// Family or social relationship.
+    pub const RELATIVE: u32 = 1 << 2;
+    /// Staff role written after a name.
+    pub const ROLE_AFTER: u32 = 1 << 3;
+    /// Staff role written before a name.
+    pub const ROLE_BEFORE: u32 = 1 << 4;
+    /// Report label before a name.
+    pub const LABEL: u32 = 1 << 5;
+    /// Word that ends a name.
+    pub const STOP: u32 = 1 << 6;
+    /// Word after an eponym that makes it a disease, sign or test.
+    pub const EPONYM_NEXT: u32 = 1 << 7;
+    /// Verb that is often followed by a person ("page", "spoke with").
+    pub const VERB_CUE: u32 = 1 << 8;
+    /// Facility head word.
+    pub const FAC_HEAD: u32 = 1 << 9;
+    /// Facility head that is also an everyday word.
+    pub const WEAK_HEAD: u32 = 1 << 10;
+    /// Qualifier of "centre"/"home" ("Health Centre", "Care Home").
+    pub const CENTRE_QUAL: u32 = 1 << 11;
+    /// Unit abbreviation after a named unit.
+    pub const UNIT: u32 = 1 << 12;
+    /// Street type.
+    pub const STREET: u32 = 1 << 13;
+    /// Word that ends a backward walk over a facility name.
+    pub const PLACE_STOP: u32 = 1 << 14;
+    /// Preposition before a place.
+    pub const PREP: u32 = 1 << 15;
+    /// Movement or care word before a facility.
+    pub const MOVE: u32 = 1 << 16;
+    /// Clinical abbreviation ending in H (not a hospital).
+    pub const H_ABBREV: u32 = 1 << 17;
+    /// Unit of measure or count after a number.
+    pub const MEASURE: u32 = 1 << 18;
+    /// Hospital department after a facility abbreviation (ER, EW, cath).
+    pub const DEPT: u32 = 1 << 19;
+}
+
+/// The closed-class lists, one bit each.
+static CLOSED: std::sync::LazyLock<std::collections::HashMap<&'static str, u32>> =
+    std::sync::LazyLock::new(|| {
+        let mut m = std::collections::HashMap::new();
+        let lists: &[(&[&str], u32)] = &[
+            (TITLES, flag::TITLE),
+            (STRONG_TITLES, flag::STRONG_TITLE),
+            (RELATIVES, flag::RELATIVE),
+            (ROLES_AFTER, flag::ROLE_AFTER),
+            (ROLES_BEFORE, flag::ROLE_BEFORE),
+            (NAME_LABELS, flag::LABEL),
+            (NAME_STOP, flag::STOP),
+            (EPONYM_NEXT, flag::EPONYM_NEXT),
+            (VERB_CUES, flag::VERB_CUE),
+            (places::FACILITY_HEADS, flag::FAC_HEAD),
+            (places::WEAK_HEADS, flag::WEAK_HEAD),
+            (places::CENTRE_QUALIFIERS, flag::CENTRE_QUAL),
+            (places::UNIT_ABBREVS, flag::UNIT),
+            (places::STREET_HEADS, flag::STREET),
+            (places::STOP, flag::PLACE_STOP),
+            (places::PLACE_PREPS, flag::PREP),
+            (places::MOVE_WORDS, flag::MOVE),
+            (places::H_ABBREVS, flag::H_ABBREV),
+            (places::MEASURES, flag::MEASURE),
+            (places::DEPTS, flag::DEPT),
+        ];
+        for (list, bit) in lists {
+            for w in *list {
+                *m.entry(*w).or_insert(0) |= bit;
+            }
+        }
+        m
+    });
+
+/// A token with its lexicon entry and line shape.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tok {
+    pub t: Token,
+    /// Lexicon entry of the lower-cased word (None for digits, unknown words).
+    pub e: Option<Entry>,
+    /// Closed-class flags ([`flag`]).
+    pub f: u32,
+    /// The token's line is written mostly in capitals (case carries no information).
+    pub caps_line: bool,
+    /// The token's line is written entirely in lower case.
+    pub lower_line: bool,
+    /// Lower-cased word: range into `Analysis::lower`.
+    pub low: (u32, u32),
+}
+
+/// Shared per-document analysis.
+pub(crate) struct Analysis<'a> {
+    pub text: &'a str,
+    pub toks: Vec<Tok>,
+    /// Lower-cased words, concatenated; `Tok::low` indexes into it.
+    pub lower: String,
+}
+
+impl<'a> Analysis<'a> {
+    pub fn new(text: &'a str) -> Analysis<'a> {
+        let mut raw = Vec::with_capacity(text.len() / 5 + 1);
+        tokenize(text, &mut raw);
+        let lex = lexicon();
+        let closed = &*CLOSED;
+        let mut lower = String::with_capacity(text.len());
+        let mut buf = String::new();
+        let mut toks: Vec<Tok> = Vec::with_capacity(raw.len());
+        for t in &raw {
+            let w = t.text(text);
+            let s = lower.len();
+            if w.is_ascii() {
+                lower.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+            } else {
+                lower.extend(w.chars().flat_map(char::to_lowercase));
+            }
+            let low = (s as u32, lower.len() as u32);
+            let key = &lower[s..];
+            let (e, f) = if t.alpha && t.len() <= 40 {
+                let f = if key.len() <= 16 {
+                    closed.get(key).copied().unwrap_or(0)
+                } else {
+                    0
+                };
+                let e = if t.digit {
+                    None
+                } else if key.contains('\'') || key.contains('\u{2019}') {
+                    lex.lookup(key, &mut buf)
+                } else {
+                    lex.get(key)
+                };
+                (e, f)
+            } else {
+                (None, 0)
+            };
+            toks.push(Tok {
+                t: *t,
+                e,
+                f,
+                caps_line: false,
+                lower_line: false,
+                low,
+            });
+        }
+        // Line shapes.
+        let mut i = 0;
+        while i < toks.len() {
+            let mut j = i;
+            let (mut up, mut lo, mut alpha) = (0, 0, 0);
+            loop {
+                let tk = &toks[j];
+                if tk.t.alpha && tk.t.len() >= 2 {
+                    alpha += 1;
+                    match tk.t.case {
+                        Case::Upper => up += 1,
+                        Case::Lower => lo += 1,
+                        _ => {}
+                    }
+                }
+                if j + 1 >= toks.len() || tk.t.gap_has_newline(text) {
+                    break;
+                }
+                j += 1;
+            }
+            let caps = alpha > 0 && up * 10 >= alpha * 6;
+            let lowl = alpha > 0 && lo * 10 >= alpha * 9;
+            for tk in &mut toks[i..=j] {
+                tk.caps_line = caps;
+                tk.lower_line = lowl;
+            }
+            i = j + 1;
+        }
+        Analysis { text, toks, lower }
+    }
+
+    /// Token `i` has closed-class flag `f`.
+    #[inline]
+    pub fn has(&self, i: usize, f: u32) -> bool {
+        self.toks[i].f & f != 0
+    }
+
+    /// Token `i - 1` exists on the same line and has flag `f`.
+    #[inline]
+    pub fn prev_has(&self, i: usize, f: u32) -> bool {
+        i > 0 && self.has(i - 1, f) && !self.toks[i - 1].t.gap_has_newline(self.text)
+    }
+
+    /// Lower-cased word of token `i`.
+    pub fn low(&self, i: usize) -> &str {
+        let (s, e) = self.toks[i].low;
+        &self.lower[s as usize..e as usize]
+    }
+
+    /// The original text of token `i`.
+    pub fn word(&self, i: usize) -> &'a str {
+        self.toks[i].t.text(self.text)
+    }
+
+    /// The gap after token `i`.
+    pub fn gap(&self, i: usize) -> &'a str {
+        self.toks[i].t.gap(self.text)
+    }
+
+    /// The gap after token `i` is plain spacing (spaces or tabs, no line break).
+    pub fn gap_is_space(&self, i: usize) -> bool {
+        let g = self.gap(i);
+        !g.is_empty() && g.bytes().all(|b| b == b' ' || b == b'\t')
+    }
+
+    /// The gap after token `i` stays on the line and holds only spaces and the given bytes.
+    pub fn gap_only(&self, i: usize, allowed: &[u8]) -> bool {
+        self.gap(i)
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t' || allowed.contains(&b))
+    }
+
+    /// Token `i` is capitalised where case carries information (a mixed-case line).
+    pub fn capitalised(&self, i: usize) -> bool {
+        let tk = &self.toks[i];
+        !tk.caps_line && !tk.lower_line && matches!(tk.t.case, Case::Title | Case::Mixed | Case::Upper)
+            || tk.lower_line && tk.t.case != Case::Lower
+    }
+
+    /// Token `i` starts a sentence (first token, or after . ! ? : or a line break).
+    pub fn sentence_start(&self, i: usize) -> bool {
+        if i == 0 {
+            return true;
+        }
+        let g = self.gap(i - 1);
+        g.contains('\n') || g.trim_end().ends_with(['.', '!', '?', ':', ';', '-', '*', '>'])
+    }
+}
+
+/// Titles and honorifics that precede a name.
+pub(crate) const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "drs", "doctor", "prof", "professor", "sister", "sr",
+    "nurse", "matron", "rev", "revd", "reverend", "fr", "sir", "dame", "lord", "lady", "mister",
+    "mstr", "master", "madam", "messrs", "cllr", "councillor", "capt", "captain", "sgt", "mrs.",
+];
+
+/// Titles after which a common word is still a surname ("Dr King", "MR BLACK").
+const STRONG_TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "drs", "doctor", "prof", "professor", "mister",
+];
+
+/// Family and social relationships that precede a name.
+const RELATIVES: &[&str] = &[
+    "son", "sons", "daughter", "daughters", "dtr", "dau", "daugther", "husband", "hus", "wife",
+    "spouse", "mother", "mom", "mum", "mommy", "mummy", "father", "dad", "daddy", "brother",
+    "bro", "sister", "sis", "sibling", "siblings", "aunt", "auntie", "uncle", "niece", "nephew",
+    "cousin", "grandson", "granddaughter", "grandaughter", "grandmother", "grandfather",
+    "grandma", "grandpa", "granny", "grandchild", "gf", "bf", "boyfriend", "girlfriend",
+    "partner", "fiance", "fiancee", "friend", "friends", "neighbour", "neighbor", "proxy",
+    "guardian", "carer", "caregiver", "stepson", "stepdaughter", "widow", "widower", "godson",
+    "goddaughter", "nok", "kin", "law", "inlaw",
+];
+
+/// Staff roles written after a name ("Jane Smith, RN").
+const ROLES_AFTER: &[&str] = &[
+    "rn", "np", "md", "rrt", "crt", "lpn", "cna", "pa", "pac", "crnp", "slp", "msw", "licsw",
+    "lcsw", "pharmd", "rph", "phd", "mbbs", "mbchb", "mrcp", "frcp", "frcs", "mrcs", "mrcgp",
+    "frcr", "frca", "rgn", "rmn", "hca", "dpt", "otr", "cnm", "cns", "aprn", "fnp", "anp",
+];
+
+/// Staff roles written before a name ("NP Carol", "resident Jane Smith").
+const ROLES_BEFORE: &[&str] = &[
+    "np", "rn", "md", "resident", "intern", "fellow", "attending", "consultant", "registrar",
+    "reg", "sho", "fy1", "fy2", "houseman", "physio", "physiotherapist", "pharmacist",
+    "dietitian", "dietician", "midwife", "paramedic", "surgeon", "anaesthetist",
+    "anesthesiologist", "chaplain", "sw", "pca", "hca", "staff", "gp", "therapist",
+    "counsellor", "counselor", "clinician", "hcp", "named", "colleague", "coordinator",
+    "manager", "worker", "rrt", "crt", "pa", "nurse", "nsg",
+];
+
+/// Labels in report layouts that precede a name.
+const NAME_LABELS: &[&str] = &[
+    "patient", "pt", "name", "surname", "forename", "forenames", "firstname", "nok", "contact",
+    "referrer", "consultant", "gp", "author", "by", "signed", "attn", "dear", "cc", "from", "to",
+    "re", "proxy", "hcp", "rn", "np", "md", "doctor", "nurse",
+];
+
+/// Words that end a name: verbs and function words that typically follow one.
+const NAME_STOP: &[&str] = &[
+    "and", "or", "the", "a", "an", "to", "at", "in", "on", "of", "for", "with", "by", "from",
+    "is", "was", "are", "were", "be", "been", "has", "had", "have", "who", "which", "that",
+    "this", "aware", "notified", "informed", "called", "paged", "updated", "said", "says",
+    "states", "stated", "here", "there", "re", "also", "will", "would", "could", "should",
+    "did", "does", "not", "no", "yes", "ok", "today", "tonight", "tomorrow", "yesterday",
+    "am", "pm", "as", "per", "but", "if", "so", "then", "he", "she", "they", "we", "i", "it",
+    "his", "her", "their", "our", "my", "your", "its", "him", "them", "us", "me", "you",
+    "pt", "pts", "patient", "patients", "team", "service", "via", "up", "out", "all",
+    "family", "both", "other", "others", "each", "some", "any", "was", "visited", "visit",
+    "visiting", "present", "at", "bedside", "in", "into", "came", "come", "said", "spoke",
+    "given", "still", "new", "may", "now", "just", "well", "very", "only", "again",
+];
+
+/// Verbs and phrases often followed by a person's name.
+const VERB_CUES: &[&str] = &[
+    "page", "paged", "call", "called", "contact", "contacted", "phoned", "phone", "ring",
+    "rang", "spoke", "speak", "spoken", "discussed", "consult", "consulted", "notify",
+    "notified", "inform", "informed", "update", "updated", "tell", "told", "ask", "asked",
+    "per", "with", "by", "thank", "thanks", "dear", "met", "meet", "visited", "seen",
+];
+
+/// Words after an eponym that show it names a disease, sign or test.
+const EPONYM_NEXT: &[&str] = &[
+    "disease", "diseases", "syndrome", "syndromes", "palsy", "sign", "signs", "test", "tests",
+    "score", "scale", "criteria", "classification", "phenomenon", "reflex", "reflexes",
+    "manoeuvre", "maneuver", "ulcer", "ulcers", "lymphoma", "sarcoma", "tumour", "tumor",
+    "disorder", "procedure", "operation", "repair", "fracture", "node", "nodes", "triad",
+    "respiration", "breathing", "encephalopathy", "psychosis", "contracture", "thyroiditis",
+    "dementia", "chorea", "aneurysm", "cyst", "cysts", "deformity", "hernia", "incision",
+    "point", "position", "method", "rule", "rules", "sequence", "formula", "equation",
+    "index", "stage", "staging", "grade", "type", "catheter", "cath", "tube", "line",
+    "diverticulum", "esophagus", "oesophagus", "spots", "nodules", "arthritis", "anaemia",
+    "anemia", "pouch", "dressing", "infusion", "block", "drain", "port", "mask", "bag",
+    "fistula", "shunt", "valve", "protocol", "regimen", "trial", "study",
+];
+
+/// Could token `i` be part of a name, given that a title points at it (`strong`: Mr, Dr...)?
+fn name_like_after_title(a: &Analysis<'_>, i: usize, strong: bool) -> bool {
+    let tk = &a.toks[i];
+    if !tk.t.alpha || tk.t.digit {
+        return false;
+    }
+    if a.has(i, flag::STOP | flag::TITLE | flag::RELATIVE) {
+        return false;
+    }
+    // Single letters are initials only when followed by a full stop.
+    if tk.t.len() == 1 {
+        return a.gap(i).starts_with('.') && (tk.t.case != Case::Lower || tk.lower_line);
+    }
+    let cap = a.capitalised(i);
+    let Some(e) = tk.e else {
+        // Unknown word: a surname after a title, unless written in lower case in mixed text.
+        return tk.t.case != Case::Lower || tk.lower_line;
+    };
+    let named = e.first_name().is_some() || e.surname().is_some();
+    if (e.clinical() || e.drug()) && !(named && cap) {
+        return false;
+    }
+    if e.place().is_some_and(|p| p.kind == PlaceKind::Region) && !named {
+        return false;
+    }
+    if e.common_word() {
+        // "Dr King", "MR BLACK": a common word is a surname after a strong title if it is a
+        // surname and case does not say otherwise; after a weak title only when capitalised.
+        return if strong {
+            named && (cap || tk.caps_line || tk.lower_line)
+        } else {
+            named && cap
+        };
+    }
+    if tk.t.case == Case::Lower && !tk.lower_line && !named {
+        return false;
+    }
+    true
+}
+
+/// Could token `k` be a name, given a relative, role or verb cue before it?
+fn name_like_after_cue(a: &Analysis<'_>, k: usize) -> bool {
+    let tk = &a.toks[k];
+    if !tk.t.alpha || tk.t.digit || tk.t.len() < 2 {
+        return false;
+    }
+    if a.has(k, flag::STOP | flag::RELATIVE | flag::TITLE | flag::ROLE_AFTER) {
+        return false;
+    }
+    let cap = a.capitalised(k);
+    match tk.e {
+        Some(e) => {
+            if (e.clinical() || e.drug()) && !cap {
+                return false;
+            }
+            if e.place().is_some_and(|p| p.kind == PlaceKind::Region) {
+                return false;
+            }
+            if let Some((_, w)) = e.first_name() {
+                // "son bill", "NP CAROL", "wife Rose": a first name right after a cue, even one
+                // that is a word — but not a lower-case common word in mixed-case text.
+                if e.common_word() {
+                    return cap || tk.caps_line || tk.lower_line && w >= 9;
+                }
+                return tk.t.case != Case::Lower || tk.lower_line || tk.caps_line;
+            }
+            if e.surname().is_some() && !e.word() {
+                return tk.t.case != Case::Lower || tk.lower_line || tk.caps_line;
+            }
+            !e.word() && cap
+        }
+        None => cap || tk.caps_line || tk.lower_line && tk.t.len() >= 3,
+    }
+}
+
+/// A first name on gazetteer evidence alone (no cue).
+fn gazetteer_first(a: &Analysis<'_>, i: usize) -> bool {
+    let tk = &a.toks[i];
+    let Some(e) = tk.e else { return false };
+    let Some((_, weight)) = e.first_name() else {
+        return false;
+    };
+    if tk.t.len() < 3 || e.clinical() || e.drug() || e.eponym() || tk.f & flag::STOP != 0 {
+        return false;
+    }
+    if e.place().is_some_and(|p| p.kind == PlaceKind::Region) {
+        return false;
+    }
+    if e.word() {
+        // Rose, Will, Bill: a name only when capitalised mid-sentence, and never a common word
+        // without a cue.
+        return a.capitalised(i) && !a.sentence_start(i) && !e.common_word();
+    }
+    if tk.t.case == Case::Lower && !tk.lower_line {
+        return false;
+    }
+    weight >= 7 || e.historic_first_name()
+}
+
+/// Could token `i` continue a name as a surname?
+fn surname_like(a: &Analysis<'_>, i: usize) -> bool {
+    let tk = &a.toks[i];
+    if !tk.t.alpha || tk.t.digit || tk.t.len() < 2 {
+        return false;
+    }
+    if a.has(
+        i,
+        flag::STOP | flag::TITLE | flag::RELATIVE | flag::ROLE_AFTER | flag::FAC_HEAD | flag::UNIT,
+    ) {
+        return false;
+    }
+    if tk.t.case == Case::Lower && !tk.lower_line {
+        return false;
+    }
+    match tk.e {
+        None => tk.t.len() >= 3,
+        Some(e) => {
+            if e.clinical() || e.drug() {
+                return false;
+            }
+            if e.place().is_some_and(|p| p.kind == PlaceKind::Region) {
+                return false;
+            }
+            if e.word() {
+                let cap = a.capitalised(i);
+                return e.surname().is_some() && cap && !e.common_word()
+                    || e.surname().is_some_and(|b| b >= 12) && cap;
+            }
+            true
+        }
+    }
+}
+
+/// Is token `i` an eponym used as the name of a disease, sign or test here?
+fn eponym_use(a: &Analysis<'_>, i: usize) -> bool {
+    let tk = &a.toks[i];
+    if !tk.e.is_some_and(|e| e.eponym()) {
+        return false;
+    }
+    if a.prev_has(i, flag::TITLE) {
+        return false;
+    }
+    // Parkinson's (alone or before a disease word), Parkinson disease, Guillain-Barré syndrome.
+    if tk.t.possessive {
+        return true;
+    }
+    let mut j = i + 1;
+    while j < a.toks.len() && j <= i + 3 {
+        if a.has(j, flag::EPONYM_NEXT) {
+            return true;
+        }
+        if !a.toks[j].e.is_some_and(|e| e.eponym()) && !a.toks[j].t.possessive {
+            break;
+        }
+        j += 1;
+    }
+    let prev = if i > 0 { a.low(i - 1) } else { "" };
+    matches!(
+        prev,
+        "known" | "with" | "has" | "had" | "of" | "likely" | "query" | "suspected" | "possible"
+    )
+}
+
+type Found = (Span, Vec<Evidence>);
+
+fn push_span(out: &mut Vec<Found>, a: &Analysis<'_>, i: usize, j: usize, ev: Vec<Evidence>) {
+    let span = Span::new(a.toks[i].t.start, a.toks[j].t.end);
+    out.push((span, ev));
+}
+
+fn gaz_evidence(a: &Analysis<'_>, i: usize, ev: &mut Vec<Evidence>) {
+    if let Some(e) = a.toks[i].e {
+        if e.first_name().is_some() {
+            ev.push(Evidence::Gazetteer(Gazetteer::FirstName));
+        } else if e.surname().is_some() {
+            ev.push(Evidence::Gazetteer(Gazetteer::Surname));
+        }
+    }
+    if a.capitalised(i) {
+        ev.push(Evidence::Capitalised);
+    }
+}
+
+/// Is token `j` an initial ("J." in "J. Smith")?
+fn initial(a: &Analysis<'_>, j: usize) -> bool {
+    let tk = &a.toks[j];
+    tk.t.len() == 1
+        && tk.t.alpha
+        && a.gap(j).starts_with('.')
+        && (tk.t.case != Case::Lower || tk.lower_line)
+        && !(j > 0 && a.gap(j - 1).ends_with('\''))
+}
+
+/// Extend a name forward from token `i` over further name-like tokens (up to `max` tokens in
+/// all), stopping at line breaks and punctuation other than a full stop after an initial.
+fn extend_name(a: &Analysis<'_>, i: usize, max: usize) -> usize {
+    let mut j = i;
+    while j + 1 < a.toks.len() && j + 1 < i + max {
+        let init = initial(a, j);
+        let gap_ok = a.gap_is_space(j)
+            || (init && a.gap_only(j, b"."))
+            || a.gap(j) == "-"
+            || a.gap(j) == "'";
+        if !gap_ok {
+            break;
+        }
+        let k = j + 1;
+        if !surname_like(a, k) && !initial(a, k) {
+            break;
+        }
+        // Keep case consistent on mixed lines (Jane Smith, not Jane smith).
+        if !a.toks[k].caps_line
+            && a.toks[k].t.case == Case::Lower
+            && a.toks[i].t.case != Case::Lower
+        {
+            break;
+        }
+        if eponym_use(a, k) {
+            break;
+        }
+        j = k;
+    }
+    // A name does not end on an initial ("Smith J." is fine, "J." alone after a name is not).
+    j
+}
+
+/// Find name spans.
+pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
+    let n = a.toks.len();
+    let mut i = 0;
+    while i < n {
+        let tk = a.toks[i];
+        if !tk.t.alpha {
+            i += 1;
+            continue;
+        }
+        let next_ok = i + 1 < n && !tk.t.gap_has_newline(a.text);
+        // A. Title + name, and lists after a plural title ("Drs Ferullo and Saeed").
+        if next_ok && a.has(i, flag::TITLE) && a.gap_only(i, b".") {
+            let strong = a.has(i, flag::STRONG_TITLE);
+            let dot = a.gap(i).contains('.');
+            let k = i + 1;
+            if (strong || !dot) && name_like_after_title(a, k, strong) && !eponym_use(a, k) {
+                let mut j = extend_name(a, k, 3);
+                let mut ev = vec![Evidence::Title];
+                gaz_evidence(a, j, &mut ev);
+                push_span(out, a, k, j, ev);
+                // "Drs Joseph and Robbinson", "Dr Smith and Dr Jones" handled by the loop.
+                while a.low(i) == "drs"
+                    && j + 2 < n
+                    && a.gap_only(j, b",")
+                    && a.low(j + 1) == "and"
+                    && a.gap_is_space(j + 1)
+                    && name_like_after_title(a, j + 2, true)
+                {
+                    let k2 = j + 2;
+                    j = extend_name(a, k2, 3);
+                    let mut ev = vec![Evidence::Title];
+                    gaz_evidence(a, k2, &mut ev);
+                    push_span(out, a, k2, j, ev);
+                }
+                i = j + 1;
+                continue;
+            }
+        }
+        // B. Relative + name ("son bill", "daughter: Maria Lopez", "Sons David and Theodore").
+        if next_ok && a.has(i, flag::RELATIVE) {
+            let mut k = i + 1;
+            let mut skips = 0;
+            while k < n && skips < 2 && matches!(a.low(k), "name" | "is" | "named" | "called") {
+                k += 1;
+                skips += 1;
+            }
+            if k < n
+                && a.gap_only(k - 1, b",:-('s.?)")
+                && !a.toks[k - 1].t.gap_has_newline(a.text)
+            {
+                let mut any = false;
+                while k < n && name_like_after_cue(a, k) && !eponym_use(a, k) {
+                    let j = extend_name(a, k, 2);
+                    let mut ev = vec![Evidence::ContextWord(Cue::Relative)];
+                    gaz_evidence(a, k, &mut ev);
+                    push_span(out, a, k, j, ev);
+                    any = true;
+                    // A list: "Smokey, Morris and Roger".
+                    let mut m = j + 1;
+                    if m < n && a.gap_only(j, b",") && a.low(m) == "and" {
+                        m += 1;
+                    } else if !(m < n && a.gap_only(j, b",&") && !a.gap(j).trim().is_empty()) {
+                        k = j + 1;
+                        break;
+                    }
+                    if m >= n || a.toks[m - 1].t.gap_has_newline(a.text) {
+                        k = j + 1;
+                        break;
+                    }
+                    k = m;
+                }
+                if any {
+                    i = k.max(i + 1);
+                    continue;
+                }
+            }
+        }
+        // C. Role or verb cue before a name ("NP CAROL", "resident Jane Smith", "page Suzette").
+        if next_ok
+            && a.has(i, flag::ROLE_BEFORE | flag::VERB_CUE)
+            && a.gap_only(i, b":.-")
+        {
+            let mut k = i + 1;
+            // "spoke with", "discussed with", "spoke to"
+            if a.has(i, flag::VERB_CUE)
+                && matches!(a.low(k), "with" | "to")
+                && k + 1 < n
+                && a.gap_is_space(k)
+            {
+                k += 1;
+            }
+            let role = a.has(i, flag::ROLE_BEFORE);
+            let ok = if role {
+                name_like_after_cue(a, k)
+            } else {
+                // After a verb, only a known first name, or a capitalised word that is no
+                // English word ("page Suzette", "spoke with patty hoeller").
+                a.toks[k].e.is_some_and(|e| e.first_name().is_some_and(|(_, w)| w >= 6) && !e.common_word() && !e.clinical() && !e.drug())
+                    && a.toks[k].t.len() >= 3
+                    && (a.toks[k].t.case != Case::Lower || a.toks[k].lower_line)
+                    && !a.has(k, flag::STOP)
+            };
+            if ok && !eponym_use(a, k) {
+                let j = extend_name(a, k, 3);
+                let mut ev = vec![Evidence::ContextWord(if role { Cue::Role } else { Cue::Verb })];
+                gaz_evidence(a, k, &mut ev);
+                push_span(out, a, k, j, ev);
+                i = j + 1;
+                continue;
+            }
+        }
+        // D. Report label ("Patient: SURNAME, Firstname", "Name: Jane Smith").
+        if next_ok && a.has(i, flag::LABEL) && a.gap(i).contains(':') && a.gap_only(i, b":") {
+            let k = i + 1;
+            if name_like_after_cue(a, k) && surname_like(a, k) {
+                let mut j = extend_name(a, k, 3);
+                // SURNAME, Firstname
+                if j == k
+                    && j + 1 < n
+                    && a.gap_only(j, b",")
+                    && a.gap(j).contains(',')
+                    && (gazetteer_first(a, j + 1) || name_like_after_cue(a, j + 1))
+                {
+                    j = extend_name(a, j + 1, 2);
+                }
+                let mut ev = vec![Evidence::Label];
+                gaz_evidence(a, k, &mut ev);
+                push_span(out, a, k, j, ev);
+                i = j + 1;
+                continue;
+            }
+        }
+        // E. A name followed by a role or a relationship ("Emily Parker, RN", "Q. LANDER RRT",
+        //    "Hank Przybylo (son)", "ROMERO FAMILY").
+        if let Some(j) = name_before_cue(a, i) {
+            let mut ev = vec![Evidence::ContextWord(Cue::Role)];
+            gaz_evidence(a, i, &mut ev);
+            push_span(out, a, i, j, ev);
+            i = j + 1;
+            continue;
+        }
+        // F. First name (+ surname) on gazetteer evidence.
+        if gazetteer_first(a, i) && !eponym_use(a, i) && !(i > 0 && a.low(i - 1) == "the") {
+            let j = extend_name(a, i, 3);
+            let mut ev = vec![Evidence::Gazetteer(Gazetteer::FirstName)];
+            if j > i {
+                ev.push(Evidence::Gazetteer(Gazetteer::Surname));
+            }
+            if a.capitalised(i) {
+                ev.push(Evidence::Capitalised);
+            }
+            let e = tk.e.unwrap_or(Entry::from_bits(0));
+            // A lone first name needs weight: a common name.
+            let strong = j > i && !initial(a, j) || e.first_name().is_some_and(|(_, w)| w >= 9);
+            if strong {
+                push_span(out, a, i, j, ev);
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    propagate(a, out);
+}
+
+/// A name starting at token `i` that is followed by a staff role or a relationship: returns the
+/// last token of the name.
+fn name_before_cue(a: &Analysis<'_>, i: usize) -> Option<usize> {
+    let n = a.toks.len();
+    let tk = &a.toks[i];
+    let start_ok = initial(a, i) || name_token_loose(a, i);
+    if !start_ok || tk.t.gap_has_newline(a.text) {
+        return None;
+    }
+    // Walk forward over up to three loose name tokens.
+    let mut j = i;
+    while j + 1 < n && j < i + 2 {
+        let gap_ok = a.gap_is_space(j) || initial(a, j) && a.gap_only(j, b".") || a.gap(j) == "-";
+        if !gap_ok || !(name_token_loose(a, j + 1) || initial(a, j + 1)) {
+            break;
+        }
+        j += 1;
+    }
+    if initial(a, j) || j + 1 >= n || a.toks[j].t.gap_has_newline(a.text) {
+        return None;
+    }
+    let k = j + 1;
+    let gap = a.gap(j);
+    let role = a.has(k, flag::ROLE_AFTER)
+        && a.gap_only(j, b",-/")
+        && (a.toks[k].t.case == Case::Upper || a.toks[k].lower_line && a.toks[j].lower_line);
+    let relative = a.has(k, flag::RELATIVE) && gap.contains('(') && a.gap_only(j, b"(");
+    let family = matches!(a.low(k), "family" | "household") && a.gap_is_space(j) && (tk.t.case != Case::Lower);
+    if !(role || relative || family) {
+        return None;
+    }
+    if eponym_use(a, i) || !(i..=j).any(|m| !initial(a, m)) {
+        return None;
+    }
+    Some(j)
+}
+
+/// A token that may be a name when a role or relationship follows it.
+fn name_token_loose(a: &Analysis<'_>, i: usize) -> bool {
+    let tk = &a.toks[i];
+    if !tk.t.alpha || tk.t.digit || tk.t.len() < 2 {
+        return false;
+    }
+    if a.has(i, flag::STOP | flag::TITLE | flag::RELATIVE | flag::ROLE_AFTER | flag::ROLE_BEFORE | flag::VERB_CUE) {
+        return false;
+    }
+    if tk.t.case == Case::Lower && !tk.lower_line {
+        return false;
+    }
+    match tk.e {
+        None => true,
+        Some(e) => {
+            if e.clinical() || e.drug() {
+                return false;
+            }
+            let named = e.first_name().is_some() || e.surname().is_some();
+            if e.common_word() {
+                return named && a.capitalised(i);
+            }
+            named || !e.word()
+        }
+    }
+}
+
+/// Report every other occurrence of a found name's distinctive words.
+fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
+    if out.is_empty() {
+        return;
+    }
+    let mut words: HashSet<&str> = HashSet::new();
+    let mut covered: Vec<(usize, usize)> = Vec::with_capacity(out.len());
+    for (span, ev) in out.iter() {
+        covered.push((span.start, span.end));
+        let strong = ev
+            .iter()
+            .any(|e| matches!(e, Evidence::Title | Evidence::Label | Evidence::ContextWord(_)))
+            || ev.len() >= 3;
+        if !strong {
+            continue;
+        }
+        for (i, tk) in a.toks.iter().enumerate() {
+            if tk.t.start >= span.start && tk.t.end <= span.end && tk.t.len() >= 3 {
+                let distinctive = tk.e.is_none_or(|e| !e.word() && !e.clinical() && !e.drug())
+                    && tk.f & (flag::STOP | flag::TITLE) == 0;
+                if distinctive {
+                    words.insert(a.low(i));
+                }
+            }
+        }
+    }
+    if words.is_empty() {
+        return;
+    }
+    for (i, tk) in a.toks.iter().enumerate() {
+        if !tk.t.alpha || !words.contains(a.low(i)) {
+            continue;
+        }
+        if covered.iter().any(|&(s, e)| tk.t.start < e && s < tk.t.end) {
+            continue;
+        }
+        if eponym_use(a, i) {
+            continue;
+        }
+        out.push((
+            Span::new(tk.t.start, tk.t.end),
+            vec![Evidence::Propagated, Evidence::Gazetteer(Gazetteer::Surname)],
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(t: &str) -> Vec<&str> {
+        let a = Analysis::new(t);
+        let mut v = Vec::new();
+        find_names(&a, &mut v);
+        v.sort_by_key(|x| x.0.start);
+        v.iter().map(|(s, _)| &t[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn titles_and_relatives() {
+        assert_eq!(names("Seen Mr. Edwin Przybylo today"), vec!["Edwin Przybylo"]);
+        assert_eq!(names("social: son bill called"), vec!["bill"]);
+        assert_eq!(names("DR RUSSO RECOMMENDED INCREASE"), vec!["RUSSO"]);
+        assert_eq!(names("Mrs Smith's daughter"), vec!["Smith"]);
+    }
+
+    #[test]
+    fn propagation() {
+        let t = "Mr Nicholson slept. Later nicholson was awake.";
+        assert_eq!(names(t), vec!["Nicholson", "nicholson"]);
+    }
+
+    #[test]
+    fn eponyms_are_not_names() {
+        assert!(names("Known Parkinson's disease").is_empty());
+        assert!(names("Bell's palsy on the left").is_empty());
+        assert_eq!(names("Mr Parkinson was seen"), vec!["Parkinson"]);
+    }
 }

@@ -1,8 +1,566 @@
-//! (module under construction)
+//! Named places and facilities smaller than a region (PHI012).
+//!
+//! Reported by the name-and-place detector in `names.rs`, which shares one tokenisation and one
+//! lexicon probe per token. A place is found by:
+//! - a facility head word after a proper name ("Calvert Hospital", "Riverside Surgery",
+//!   "St Mary's", "Nightingale Ward", "Ward 7", "Lally MICU");
+//! - the gazetteers (settlements of Great Britain, towns of England and Wales, US places, world
+//!   cities over 15,000 people, hospital, trust and GP practice names), with the guard that a
+//!   place name that is also an English word or a person's name needs a place cue ("lives in",
+//!   "transferred from") — regions, counties, states and countries are larger than a region and
+//!   are not reported;
+//! - two shapes that name a facility without saying so: a hospital abbreviation after a
+//!   movement ("transferred to GH", "sent to UCLH") and a ward name with its number after one
+//!   ("transfer to Nightingale 3").
+//!
+//! Once a facility or ward name is found, its other occurrences in the document are found too.
 
-use clinpost_core::Detector;
+use std::collections::HashSet;
 
-/// The detectors of this module.
-pub fn detectors() -> Vec<Box<dyn Detector>> {
+use clinpost_core::{Category, Cue, Evidence, Gazetteer, Kind, RuleMeta, Severity, Span};
+
+use crate::lexicon::{lexicon, PlaceKind};
+use crate::names::{flag, Analysis};
+use crate::tokens::Case;
+
+/// PHI012 location.
+pub static LOCATION: RuleMeta = RuleMeta {
+    code: "PHI012",
+    name: "location",
+    category: Category::Identifier,
+    kind: Kind::Location,
+    severity: Severity::Error,
+    guidance: &[
+        "gmc-sm/sum-of-information",
+        "gmc-sm/no-public-patient-discussion",
+        "hipaa/safe-harbor",
+    ],
+    summary: "A named place or facility smaller than a region: hospital, ward, practice, care home, town, street.",
+    docs: "## What it does\n\
+Finds named places smaller than a region: hospitals and other care facilities (Calvert \
+Hospital, Riverside Surgery, St Mary's), wards and units (Nightingale Ward, Ward 7), towns, \
+villages and cities from the gazetteers, and streets. Place names that are also everyday words \
+or people's names (Reading, Bath, Warren) are reported only with a place cue such as \"lives \
+in\" or \"transferred from\". Regions, counties, states and countries are not reported: they \
+are too large to point at a person.\n\n\
+## Why it matters\n\
+A place narrows the people a post could be about from a nation to a town, a practice list or a \
+single ward — together with an age and a condition, often to one person (the GMC's \"sum of \
+information\").\n\n\
+## Example\n\
+```text\nTransferred from Calvert Hospital to Nightingale Ward last night.\n```\n\n\
+## Fix\n\
+Replace the name with `[hospital]`, `[ward]` or `[place]`, or with a wider area (\"a district \
+general hospital\", \"the North West\"). Safe to apply automatically.",
+    placeholder: Some("[place]"),
+    priority: 25,
+    true_samples: &[
+        "Transferred from Calvert Hospital overnight.",
+        "She lives in Rockville with her son.",
+        "Plan: transfer to Nightingale Ward in the morning.",
+        "PT SENT TO GH FOR CATH.",
+        "Admitted to Riverside Surgery's list last year.",
+        "Lovely patient from Milton Keynes today.",
+    ],
+    false_samples: &[
+        "Reading the ECG again, no change.",
+        "Back to the ward after the scan.",
+        "He lives in England with his wife.",
+        "GH deficiency on the endocrine clinic list.",
+        "Will transfer to the floor later.",
+        "Had surgery in the past.",
+    ],
+};
+
+/// What kind of place a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum What {
+    Facility,
+    Ward,
+    Settlement,
+    Street,
+}
+
+type Found = (Span, Vec<Evidence>, What);
+
+/// Facility head words, written after the facility's name.
+pub(crate) const FACILITY_HEADS: &[&str] = &[
+    "hospital", "hospitals", "hosp", "hospiatal", "hosptial", "hospice", "infirmary", "clinic",
+    "rehab", "sanatorium", "memorial", "adventist", "surgery", "practice", "centre", "center",
+    "ctr", "home", "lodge", "manor", "house",
+];
+
+/// Heads that need a capitalised, proper name before them (everyday words otherwise).
+pub(crate) const WEAK_HEADS: &[&str] = &[
+    "surgery", "practice", "centre", "center", "ctr", "home", "lodge", "manor", "house",
+    "memorial", "clinic", "rehab",
+];
+
+/// Words before "centre/center/home" that make them a facility ("Health Centre", "Care Home").
+pub(crate) const CENTRE_QUALIFIERS: &[&str] = &[
+    "medical", "health", "care", "nursing", "rest", "rehabilitation", "cancer", "treatment",
+    "surgical", "walk", "urgent", "day", "retirement", "residential",
+];
+
+/// Unit abbreviations written after a named unit ("Lally MICU").
+pub(crate) const UNIT_ABBREVS: &[&str] = &[
+    "micu", "sicu", "ccu", "icu", "nicu", "picu", "hdu", "itu", "cicu", "csru", "ctu", "cvicu",
+    "tsicu", "ward", "unit", "wing",
+];
+
+/// Street types.
+pub(crate) const STREET_HEADS: &[&str] = &[
+    "street", "road", "avenue", "lane", "close", "drive", "crescent", "terrace", "gardens",
+    "grove", "mews", "boulevard", "square",
+];
+
+/// Words that end a backward walk over a facility's name.
+pub(crate) const STOP: &[&str] = &[
+    "the", "a", "an", "to", "at", "in", "on", "of", "for", "from", "with", "by", "and", "or",
+    "into", "via", "per", "is", "was", "be", "been", "has", "had", "have", "pt", "patient",
+    "transferred", "transfered", "transfer", "admitted", "sent", "referred", "seen", "our",
+    "his", "her", "their", "my", "your", "this", "that", "local", "general", "new", "old",
+    "private", "community", "district", "teaching", "main", "same", "other", "another",
+    "previous", "prev", "outside", "nearest", "nearby", "home", "nursing", "care", "rest",
+    "leave", "left", "leaving", "discharge", "discharged", "return", "returned", "went", "go",
+    "going", "visit", "admission", "possible", "poss", "need", "needs", "will", "would",
+    "cardiac", "pulmonary", "acute", "inpatient", "outpatient", "psychiatric", "mental",
+    "screened", "screening", "accepted", "bed", "beds", "state", "out", "after", "before",
+    "prior", "until", "day", "long", "term", "short", "pt's", "patients",
+];
+
+/// Place cues immediately before a place name.
+pub(crate) const PLACE_PREPS: &[&str] =
+    &["in", "from", "to", "at", "near", "into", "around", "outside", "of", "@"];
+
+/// Movement and care words that, before a preposition, point at a facility.
+pub(crate) const MOVE_WORDS: &[&str] = &[
+    "transferred", "transfered", "transfer", "trans", "tx", "txd", "sent", "admitted", "adm",
+    "admit", "referred", "brought", "came", "arrived", "followed", "seen", "presented",
+    "presents", "transported", "medflight", "medflighted", "flown", "returned", "discharged",
+    "back", "went", "taken", "moved", "go", "goes", "going", "rushed", "plan", "enroute",
+    "accepted", "screened", "return",
+];
+
+/// Clinical abbreviations ending in H that are not hospitals.
+pub(crate) const H_ABBREVS: &[&str] = &[
+    "osh", "acth", "tsh", "fsh", "lh", "pth", "adh", "bph", "ich", "sah", "ivh", "pph", "nph",
+    "lvh", "rvh", "sdh", "edh", "pah", "cah", "hh", "dh", "ph", "mph", "hsh", "jvh", "hch",
+    "ldh", "crh", "gnrh", "trh", "ghrh", "mch", "hgh", "rh", "mah", "cmh", "nh", "ah", "bh",
+    "bah", "uh", "oh", "eh", "ugh", "huh", "ash", "dash", "wash", "bath", "path", "math",
+    "cath", "dvh", "cbh", "hph", "nsh",
+];
+
+/// Units and counts after a number (so "Levophed 2 mcg" is no ward).
+pub(crate) const MEASURES: &[&str] = &[
+    "mg", "mcg", "ml", "units", "unit", "u", "l", "g", "kg", "mmol", "meq", "mm", "cm",
+    "hours", "hrs", "hr", "h", "days", "mins", "min", "x", "times", "tabs", "tab", "puffs",
+    "liters", "litres", "lpm", "percent", "doses", "dose", "amps", "bags", "weeks", "wks",
+];
+
+/// Hospital departments after a facility abbreviation ("GH EW", "GBMC nurse").
+pub(crate) const DEPTS: &[&str] = &[
+    "er", "ew", "ed", "ae", "micu", "sicu", "ccu", "icu", "cath", "nurse", "team", "clinic",
+    "staff", "doctors", "hospital", "lab",
+];
+
+/// Find place spans. `names` are the person-name spans already found. A facility, ward or
+/// gazetteer phrase may cover a name ("Warren Grant Hospital"); the caller drops such names.
+/// A single gazetteer word never starts inside a name.
+pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out: &mut Vec<Found>) {
+    let n = a.toks.len();
+    let lex = lexicon();
+    let mut key = String::new();
+    let mut covered_until = 0usize;
+    let in_name = |s: usize, e: usize| names.iter().any(|(sp, _)| sp.start < e && s < sp.end);
+    let mut i = 0;
+    while i < n {
+        let tk = a.toks[i];
+        if !tk.t.alpha || tk.t.start < covered_until {
+            i += 1;
+            continue;
+        }
+        let w = a.low(i);
+        let prev = if i > 0 { a.low(i - 1) } else { "" };
+        let prev_gap_ok = i > 0 && !a.toks[i - 1].t.gap_has_newline(a.text);
+        let prep_before = a.prev_has(i, flag::PREP) || i > 0 && a.gap(i - 1).trim_end().ends_with('@');
+        let moved = i >= 2 && a.has(i - 2, flag::MOVE)
+            || i >= 3 && a.low(i - 2) == "the" && a.has(i - 3, flag::MOVE);
+
+        // 1. Multi-word gazetteer phrases (longest first).
+        if let Some(e) = tk.e {
+            let max = e.phrase_max();
+            if max > 0 && (a.capitalised(i) || tk.caps_line || tk.lower_line) {
+                let mut found = None;
+                let mut k = (i + max).min(n - 1);
+                while k > i {
+                    let gaps_ok = (i..k).all(|m| a.gap_only(m, b".-'") && a.gap(m).len() <= 3);
+                    if gaps_ok {
+                        key.clear();
+                        for m in i..=k {
+                            if m > i {
+                                key.push(' ');
+                            }
+                            key.push_str(a.low(m));
+                        }
+                        if let Some(p) = lex.get(&key).and_then(|pe| pe.place()) {
+                            found = Some((k, p.kind));
+                            break;
+                        }
+                    }
+                    k -= 1;
+                }
+                if let Some((k, kind)) = found {
+                    // A phrase of capitalised words, or any phrase after a place cue.
+                    let shaped = (i..=k).all(|m| a.capitalised(m))
+                        || prep_before
+                        || kind == PlaceKind::Facility && (tk.caps_line || tk.lower_line);
+                    if kind != PlaceKind::Region && shaped {
+                        let what = if kind == PlaceKind::Facility {
+                            What::Facility
+                        } else {
+                            What::Settlement
+                        };
+                        let mut ev = vec![Evidence::Gazetteer(if what == What::Facility {
+                            Gazetteer::Facility
+                        } else {
+                            Gazetteer::Settlement
+                        })];
+                        if a.capitalised(i) {
+                            ev.push(Evidence::Capitalised);
+                        }
+                        if prep_before {
+                            ev.push(Evidence::ContextWord(Cue::Place));
+                        }
+                        out.push((Span::new(tk.t.start, a.toks[k].t.end), ev, what));
+                        covered_until = a.toks[k].t.end;
+                        i = k + 1;
+                        continue;
+                    }
+                    if kind == PlaceKind::Region {
+                        covered_until = a.toks[k].t.end;
+                        i = k + 1;
+                        continue;
+                    }
+                }
+            }
+        }
+
+        // 2. Facility head word after a proper name: walk back over the name.
+        if a.has(i, flag::FAC_HEAD) && i > 0 {
+            if let Some(j) = facility_start(a, i) {
+                let s = a.toks[j].t.start;
+                let ev = vec![
+                    Evidence::ContextWord(Cue::Place),
+                    Evidence::Gazetteer(Gazetteer::Facility),
+                ];
+                out.push((Span::new(s, tk.t.end), ev, What::Facility));
+                covered_until = tk.t.end;
+                i += 1;
+                continue;
+            }
+        }
+
+        // 3. Saint + name: "St. Mary's", "Saint Agnes", "ST. MARY" (not "19 Clover St." nor the
+        //    ST segment).
+        if (w == "st" || w == "saint")
+            && i + 1 < n
+            && a.gap_only(i, b".")
+            && !tk.t.gap_has_newline(a.text)
+            && (a.capitalised(i) || tk.caps_line)
+            && saint_name(a, i + 1)
+            && !(i > 0 && a.toks[i - 1].t.digit)
+            && !(i > 0 && prev_gap_ok && a.capitalised(i - 1) && !a.has(i - 1, flag::PREP | flag::MOVE | flag::STOP))
+        {
+            let k = i + 1;
+            let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Capitalised];
+            out.push((Span::new(tk.t.start, a.toks[k].t.end), ev, What::Facility));
+            covered_until = a.toks[k].t.end;
+            i = k + 1;
+            continue;
+        }
+
+        // 4. Wards and units: "Ward 7", "ward 4B", "Nightingale Ward", "Lally MICU".
+        if w == "ward"
+            && i + 1 < n
+            && a.gap_is_space(i)
+            && a.toks[i + 1].t.digit
+            && a.toks[i + 1].t.len() <= 3
+        {
+            let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Shape];
+            out.push((Span::new(tk.t.start, a.toks[i + 1].t.end), ev, What::Ward));
+            covered_until = a.toks[i + 1].t.end;
+            i += 2;
+            continue;
+        }
+        if i + 1 < n
+            && a.has(i + 1, flag::UNIT)
+            && a.gap_is_space(i)
+            && !tk.t.digit
+            && (a.capitalised(i) || tk.caps_line && a.toks[i + 1].t.case == Case::Upper)
+            && (a.capitalised(i + 1) || a.toks[i + 1].t.case == Case::Upper)
+            && proper_like(a, i)
+            && tk.e.is_none_or(|e| !e.word() && !e.clinical() && !e.drug())
+            && !a.sentence_start(i)
+        {
+            let end = if matches!(a.low(i + 1), "ward" | "unit" | "wing") {
+                a.toks[i + 1].t.end
+            } else {
+                tk.t.end
+            };
+            let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Capitalised];
+            out.push((Span::new(tk.t.start, end), ev, What::Ward));
+            covered_until = end;
+            i += 2;
+            continue;
+        }
+
+        // 5. Streets without a house number: "Acacia Avenue" on a mixed-case line.
+        if i + 1 < n
+            && a.has(i + 1, flag::STREET)
+            && a.gap_is_space(i)
+            && a.capitalised(i)
+            && a.toks[i + 1].t.case == Case::Title
+            && !a.sentence_start(i)
+            && proper_like(a, i)
+            && tk.e.is_none_or(|e| !e.common_word())
+            && !in_name(tk.t.start, tk.t.end)
+        {
+            let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Capitalised];
+            out.push((Span::new(tk.t.start, a.toks[i + 1].t.end), ev, What::Street));
+            covered_until = a.toks[i + 1].t.end;
+            i += 2;
+            continue;
+        }
+
+        // 6. Hospital abbreviation after a movement ("transferred to GH", "followed at gh") or
+        //    before a department ("GH EW", "GBMC nurse").
+        if (2..=5).contains(&tk.t.len())
+            && !tk.t.digit
+            && (tk.t.case == Case::Upper || tk.lower_line)
+            && (w.ends_with('h') || w.ends_with("mc"))
+            && !a.has(i, flag::H_ABBREV)
+            && tk.e.is_none_or(|e| !e.word() && !e.clinical())
+        {
+            let dept_after = i + 1 < n
+                && a.has(i + 1, flag::DEPT)
+                && a.gap_is_space(i)
+                && (a.toks[i + 1].t.case == Case::Upper || a.toks[i + 1].caps_line || tk.lower_line);
+            let after_move = prep_before && (moved || matches!(prev, "at" | "from" | "@"));
+            let hormone = i + 1 < n
+                && matches!(
+                    a.low(i + 1),
+                    "level" | "levels" | "deficiency" | "def" | "therapy" | "treatment"
+                        | "replacement" | "secretion" | "axis" | "stimulation" | "excess"
+                );
+            if (dept_after || after_move) && !hormone {
+                let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Shape];
+                out.push((Span::new(tk.t.start, tk.t.end), ev, What::Facility));
+                covered_until = tk.t.end;
+                i += 1;
+                continue;
+            }
+        }
+
+        // 7. Ward name with its number after a movement: "transfer to Nightingale 3".
+        if (prep_before || prev_gap_ok && (matches!(prev, "on" | "per") || a.has(i - 1, flag::MOVE)))
+            && tk.t.len() >= 4
+            && tk.e.is_none_or(|e| {
+                !e.word() && !e.clinical() && !e.drug() && e.first_name().is_none()
+            })
+            && !a.has(i, flag::STOP | flag::FAC_HEAD | flag::UNIT)
+        {
+            let numbered = if tk.t.digit {
+                let word = a.word(i);
+                let alpha_len = word.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+                let digits = &word[alpha_len..];
+                alpha_len >= 4
+                    && (1..=2).contains(&digits.len())
+                    && digits.bytes().all(|b| b.is_ascii_digit())
+            } else {
+                i + 1 < n
+                    && a.gap_is_space(i)
+                    && a.toks[i + 1].t.digit
+                    && !a.toks[i + 1].t.alpha
+                    && a.toks[i + 1].t.len() <= 2
+                    && !(i + 2 < n && a.gap_is_space(i + 1) && a.has(i + 2, flag::MEASURE))
+                    && !a.gap(i + 1).starts_with(['.', '/', ':'])
+            };
+            if numbered && (moved || !prep_before || matches!(prev, "to" | "from" | "on")) {
+                let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Shape];
+                out.push((Span::new(tk.t.start, tk.t.end), ev, What::Ward));
+                covered_until = tk.t.end;
+                i += 1;
+                continue;
+            }
+        }
+
+        // 8. Single-word gazetteer places.
+        if let Some(e) = tk.e {
+            if let Some(p) = e.place() {
+                let settlement = matches!(p.kind, PlaceKind::Settlement | PlaceKind::Facility);
+                let named = e.first_name().is_some() || e.surname().is_some_and(|b| b >= 10);
+                let title_before = a.prev_has(i, flag::TITLE);
+                let cap = a.capitalised(i);
+                // Case where it speaks; a place cue where it does not.
+                let ok = if e.common_word() {
+                    cap && prep_before
+                } else if e.word() || named || tk.t.len() <= 3 {
+                    prep_before && (cap || tk.caps_line || tk.lower_line)
+                } else {
+                    cap && !a.sentence_start(i) || prep_before
+                };
+                if settlement
+                    && ok
+                    && !title_before
+                    && !e.clinical()
+                    && !e.drug()
+                    && tk.t.len() >= 3
+                    && !in_name(tk.t.start, tk.t.end)
+                {
+                    let mut ev = vec![Evidence::Gazetteer(Gazetteer::Settlement)];
+                    if cap {
+                        ev.push(Evidence::Capitalised);
+                    }
+                    if prep_before {
+                        ev.push(Evidence::ContextWord(Cue::Place));
+                    }
+                    out.push((Span::new(tk.t.start, tk.t.end), ev, What::Settlement));
+                    covered_until = tk.t.end;
+                }
+            }
+        }
+        i += 1;
+    }
+    propagate(a, names, out);
+}
+
+fn proper_like(a: &Analysis<'_>, i: usize) -> bool {
+    let tk = &a.toks[i];
+    if !tk.t.alpha {
+        return false;
+    }
+    if a.has(i, flag::PLACE_STOP) || a.has(i, flag::TITLE) && a.low(i) != "st" {
+        return false;
+    }
+    if tk.t.case == Case::Lower && !tk.lower_line {
+        return false;
+    }
+    if let Some(e) = tk.e {
+        if (e.clinical() || e.drug()) && !a.capitalised(i) {
+            return false;
+        }
+    }
+    true
+}
+
+/// A token after "St." that names a saint: a first name or surname, capitalised where case
+/// speaks, and not a common word unless capitalised ("ST. MARY", "St Agnes", not "ST changes").
+fn saint_name(a: &Analysis<'_>, k: usize) -> bool {
+    let tk = &a.toks[k];
+    let Some(e) = tk.e else { return false };
+    if !(e.first_name().is_some() || e.surname().is_some()) || e.clinical() {
+        return false;
+    }
+    let cap = a.capitalised(k);
+    if e.common_word() {
+        return cap;
+    }
+    cap || tk.caps_line
+}
+
+/// Where the name of the facility whose head word is token `i` starts, if it has one.
+fn facility_start(a: &Analysis<'_>, i: usize) -> Option<usize> {
+    let w = a.low(i);
+    let weak = a.has(i, flag::WEAK_HEAD);
+    let mut j = i;
+    // "Health Centre", "Care Home": the qualifier belongs to the head.
+    if matches!(w, "centre" | "center" | "ctr" | "home") {
+        if a.has(j - 1, flag::CENTRE_QUAL) && a.gap_is_space(j - 1) {
+            j -= 1;
+        } else if w == "home" {
+            return None;
+        }
+    }
+    let head_i = j;
+    let mut names_n = 0;
+    let mut strong_seen = false;
+    while j > 0 && names_n < 4 {
+        let p = j - 1;
+        if a.toks[p].t.gap_has_newline(a.text) || !a.gap_only(p, b".'-") || a.toks[p].t.digit {
+            break;
+        }
+        if !proper_like(a, p) {
+            break;
+        }
+        let cap = a.capitalised(p);
+        let e = a.toks[p].e;
+        let common = e.is_some_and(|e| e.common_word());
+        let plain_word = e.is_some_and(|e| e.word());
+        // On a line without case information, an everyday word is part of the name only
+        // inside a run that starts with a place cue ("to holy cross hospital") or next to a
+        // word that is no English word ("franklin square hosp").
+        if !cap && plain_word {
+            let cue_left = (0..p).rev().take(3).find(|&q| !a.toks[q].e.is_some_and(|e| e.common_word()) || a.has(q, flag::PREP | flag::MOVE));
+            let ok = !weak
+                && (strong_seen || cue_left.is_some_and(|q| a.has(q, flag::PREP | flag::MOVE) || !a.toks[q].e.is_some_and(|e| e.word())));
+            if !ok || common && weak {
+                break;
+            }
+        }
+        if weak && !cap && !(a.toks[p].caps_line && !plain_word) {
+            break;
+        }
+        if !plain_word {
+            strong_seen = true;
+        }
+        j = p;
+        names_n += 1;
+    }
+    let head_cap = a.capitalised(head_i) || a.toks[i].caps_line || a.toks[i].lower_line;
+    (names_n > 0 && (!weak || a.capitalised(i) || a.toks[i].caps_line && strong_seen) && head_cap)
+        .then_some(j)
+}
+
+/// Other occurrences of found ward and facility names (distinctive words only).
+fn propagate(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out: &mut Vec<Found>) {
+    let mut words: HashSet<&str> = HashSet::new();
+    for (span, _, what) in out.iter() {
+        if !matches!(what, What::Ward | What::Facility) {
+            continue;
+        }
+        for (i, tk) in a.toks.iter().enumerate() {
+            if tk.t.start >= span.start
+                && tk.t.end <= span.end
+                && tk.t.len() >= 4
+                && !tk.t.digit
+                && tk.e.is_none_or(|e| !e.word() && !e.clinical())
+                && tk.f & (flag::FAC_HEAD | flag::UNIT) == 0
+            {
+                words.insert(a.low(i));
+            }
+        }
+    }
+    if words.is_empty() {
+        return;
+    }
+    let mut extra = Vec::new();
+    for (i, tk) in a.toks.iter().enumerate() {
+        if !words.contains(a.low(i)) {
+            continue;
+        }
+        let (s, e) = (tk.t.start, tk.t.end);
+        if out.iter().any(|(sp, _, _)| sp.start < e && s < sp.end)
+            || names.iter().any(|(sp, _)| sp.start < e && s < sp.end)
+        {
+            continue;
+        }
+        extra.push((Span::new(s, e), vec![Evidence::Propagated, Evidence::Shape], What::Ward));
+    }
+    out.extend(extra);
+}
+
+/// The detectors of this module: none of its own (see `names.rs`).
+pub fn detectors() -> Vec<Box<dyn clinpost_core::Detector>> {
     Vec::new()
 }

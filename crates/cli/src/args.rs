@@ -1,0 +1,181 @@
+//! Command-line arguments (clap derive). Parsing only: no I/O happens here, so `--help` and usage
+//! errors cost nothing at start-up.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use clinpost_core::{Account, Audience};
+
+/// Check a clinician's post before it goes out: what could identify a patient, why, how sure,
+/// and the safe version.
+#[derive(Debug, Parser)]
+#[command(name = "clinpost", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check posts and report what could identify a patient (stdin when no FILE or `-`).
+    Check(CheckArgs),
+    /// Print the safe version of posts (identifiers replaced).
+    Fix(FixArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Explain a rule: what it flags, why, the guidance it cites and examples.
+    Explain(ExplainArgs),
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Annotated spans, like a compiler's diagnostics.
+    Human,
+    /// One JSON report (an array for several inputs).
+    Json,
+    /// One JSON report per line.
+    Jsonl,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+/// Output format of `rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Human,
+    /// A JSON array.
+    Json,
+}
+
+/// When to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The lowest verdict that makes the exit status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailOn {
+    /// Any finding at all, even an informational one.
+    Ok,
+    /// A `caution` or `do-not-post` verdict (the default).
+    Caution,
+    /// A `do-not-post` verdict only.
+    DoNotPost,
+    /// Never: exit 0 unless there is an error.
+    Never,
+}
+
+/// Inputs, context and configuration shared by `check` and `fix`.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Files to read; `-` or none for standard input.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Inputs are JSON Lines `{"id", "text", "context"}`; one JSON report per line is written, in
+    /// input order. Lines without a "context" use the context flags.
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// The author, free text: "Dr A B, GP, Practice, Town".
+    #[arg(long, value_name = "TEXT")]
+    pub author: Option<String>,
+
+    /// Who will read it: public, closed-group:N or private:N.
+    #[arg(long, value_name = "AUDIENCE", value_parser = parse_audience)]
+    pub audience: Option<Audience>,
+
+    /// Whether the account shows the author's name: named or pseudonymous.
+    #[arg(long, value_name = "ACCOUNT", value_parser = parse_account)]
+    pub account: Option<Account>,
+
+    /// The message being replied to: the text itself, or a file that holds it.
+    #[arg(long, value_name = "TEXT|FILE")]
+    pub reply_to: Option<String>,
+
+    /// A saved author profile (TOML: name, role, workplace, practice, postcode, list_size, account).
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+
+    /// Use this configuration file instead of looking for clinpost.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any clinpost.toml.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Only these rules (codes, prefixes, names, categories or kinds; comma-separated).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+
+    /// Skip these rules (comma-separated selectors).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Option<Vec<String>>,
+
+    /// Exit 1 when a document's verdict is at or above this.
+    #[arg(long, value_name = "VERDICT")]
+    pub fail_on: Option<FailOn>,
+
+    /// Also apply fixes that change the meaning.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Output format [default: human].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Also print the safe version (JSON: the "fixed" field).
+    #[arg(long)]
+    pub fix: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Write the safe version to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code (PHI001) or name (nhs-number); case-insensitive.
+    pub rule: String,
+}
+
+fn parse_audience(s: &str) -> Result<Audience, String> {
+    s.parse()
+}
+
+fn parse_account(s: &str) -> Result<Account, String> {
+    s.parse()
+}

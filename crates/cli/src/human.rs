@@ -1,0 +1,418 @@
+//! Human output: annotated spans like a compiler's diagnostics (rustc, ruff).
+//!
+//! This is the one printer that shows the input back, because a person is looking at their own
+//! draft. Columns in the `-->` line count chars; carets are placed by display width (combining
+//! marks take none, CJK and emoji take two) so they sit under the right text in a terminal.
+//! Control and bidi-override characters in the echoed line are replaced, so a draft cannot drive
+//! the terminal.
+
+use std::io::{self, Write};
+
+use clinpost_core::{Applicability, Finding, LineIndex, Report, Severity, Verdict};
+
+/// ANSI styling, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Painter {
+    color: bool,
+}
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const CYAN: &str = "\x1b[1;36m";
+const BLUE: &str = "\x1b[1;34m";
+const GREEN: &str = "\x1b[1;32m";
+
+impl Painter {
+    /// A painter that colours when `color`.
+    pub fn new(color: bool) -> Painter {
+        Painter { color }
+    }
+
+    fn paint<'a>(&self, style: &'static str, s: &'a str) -> Painted<'a> {
+        Painted {
+            style: if self.color { style } else { "" },
+            s,
+        }
+    }
+
+    fn severity_style(s: Severity) -> &'static str {
+        match s {
+            Severity::Error => RED,
+            Severity::Warning => YELLOW,
+            Severity::Info => CYAN,
+        }
+    }
+
+    fn verdict_style(v: Verdict) -> &'static str {
+        match v {
+            Verdict::DoNotPost => RED,
+            Verdict::Caution => YELLOW,
+            Verdict::Ok => GREEN,
+        }
+    }
+}
+
+struct Painted<'a> {
+    style: &'static str,
+    s: &'a str,
+}
+
+impl std::fmt::Display for Painted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.style.is_empty() {
+            f.write_str(self.s)
+        } else {
+            write!(f, "{}{}{}", self.style, self.s, RESET)
+        }
+    }
+}
+
+/// Terminal display width of a char (a small table, enough for names, accents, CJK and emoji).
+pub fn char_width(c: char) -> usize {
+    match c as u32 {
+        0x0300..=0x036F
+        | 0x1AB0..=0x1AFF
+        | 0x1DC0..=0x1DFF
+        | 0x200B..=0x200F
+        | 0x20D0..=0x20FF
+        | 0x2060..=0x2064
+        | 0xFE00..=0xFE0F
+        | 0xFE20..=0xFE2F
+        | 0xE0100..=0xE01EF => 0,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1F64F
+        | 0x1F680..=0x1F6FF
+        | 0x1F900..=0x1F9FF
+        | 0x1FA70..=0x1FAFF
+        | 0x20000..=0x3FFFD => 2,
+        _ => 1,
+    }
+}
+
+/// A char as echoed: tabs become a space, control and bidi characters a replacement mark.
+fn echo_char(c: char) -> Option<char> {
+    match c {
+        '\t' => Some(' '),
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => Some('\u{FFFD}'),
+        c if c.is_control() => Some('\u{FFFD}'),
+        c => Some(c),
+    }
+}
+
+fn echo(s: &str) -> (String, usize) {
+    let mut out = String::with_capacity(s.len());
+    let mut w = 0;
+    for c in s.chars().filter_map(echo_char) {
+        out.push(c);
+        w += char_width(c);
+    }
+    (out, w)
+}
+
+fn width_of(s: &str) -> usize {
+    s.chars().filter_map(echo_char).map(char_width).sum()
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub documents: usize,
+    pub do_not_post: usize,
+    pub caution: usize,
+    pub ok: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Tally {
+    /// Add one document's report.
+    pub fn add(&mut self, r: &Report) {
+        self.documents += 1;
+        match r.verdict {
+            Verdict::DoNotPost => self.do_not_post += 1,
+            Verdict::Caution => self.caution += 1,
+            Verdict::Ok => self.ok += 1,
+        }
+        for f in &r.findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Print one document's findings and its verdict line.
+pub fn print_report(
+    out: &mut impl Write,
+    p: Painter,
+    name: &str,
+    text: &str,
+    report: &Report,
+) -> io::Result<()> {
+    let ix = LineIndex::new(text);
+    for f in &report.findings {
+        print_finding(out, p, name, text, &ix, f)?;
+    }
+    let mut t = Tally::default();
+    t.add(report);
+    let v = report.verdict.as_str();
+    write!(
+        out,
+        "{}: {}",
+        p.paint(BOLD, name),
+        p.paint(Painter::verdict_style(report.verdict), v)
+    )?;
+    if report.findings.is_empty() {
+        writeln!(out, " (nothing found)")?;
+    } else {
+        writeln!(
+            out,
+            " ({}: {}, {}, {})",
+            plural(report.findings.len(), "finding", "findings"),
+            plural(t.errors, "error", "errors"),
+            plural(t.warnings, "warning", "warnings"),
+            t.infos.to_string() + " info"
+        )?;
+    }
+    Ok(())
+}
+
+fn print_finding(
+    out: &mut impl Write,
+    p: Painter,
+    name: &str,
+    text: &str,
+    ix: &LineIndex<'_>,
+    f: &Finding,
+) -> io::Result<()> {
+    let sev_style = Painter::severity_style(f.severity);
+    let head = format!("{}[{}]", f.severity.as_str(), f.rule.code);
+    writeln!(
+        out,
+        "{} {}: {}",
+        p.paint(sev_style, &head),
+        p.paint(BOLD, f.rule.name),
+        f.message
+    )?;
+    let (line, col) = ix.line_col(f.span.start);
+    let (end_line, _) = ix.line_col(f.span.end);
+    let gutter = end_line.to_string().len();
+    let pad = " ".repeat(gutter);
+    let bar = p.paint(BLUE, "|");
+    if let Some(r) = f.region {
+        writeln!(
+            out,
+            "{pad}{} {name} (page {}, x {}, y {}, {}x{} px)",
+            p.paint(BLUE, "-->"),
+            r.page,
+            r.x,
+            r.y,
+            r.w,
+            r.h
+        )?;
+    } else if let Some(field) = &f.field {
+        writeln!(
+            out,
+            "{pad}{} {name} (metadata field {field})",
+            p.paint(BLUE, "-->")
+        )?;
+    } else {
+        writeln!(out, "{pad}{} {name}:{line}:{col}", p.paint(BLUE, "-->"))?;
+    }
+    let fix_label = f.fix.as_ref().map(|fx| match fx.applicability {
+        Applicability::Safe => format!("fix: {}", fx.replacement),
+        Applicability::Unsafe => format!("fix (unsafe): {}", fx.replacement),
+        Applicability::DisplayOnly => format!("suggestion: {}", fx.replacement),
+    });
+    if f.region.is_none() && f.field.is_none() {
+        writeln!(out, "{pad} {bar}")?;
+        const MAX_LINES: usize = 4;
+        let last = end_line.min(line + MAX_LINES - 1);
+        for l in line..=last {
+            let (ls, le) = ix.line_range(l);
+            let s = f.span.start.max(ls).min(le);
+            let e = if l == end_line {
+                f.span.end.min(le)
+            } else {
+                le
+            };
+            let e = e.max(s);
+            let (shown, _) = echo(&text[ls..le]);
+            writeln!(
+                out,
+                "{} {bar} {shown}",
+                p.paint(BLUE, &format!("{l:>gutter$}"))
+            )?;
+            let lead = width_of(&text[ls..s]);
+            let carets = "^".repeat(width_of(&text[s..e]).max(1));
+            let label = if l == last {
+                fix_label.as_deref()
+            } else {
+                None
+            };
+            write!(
+                out,
+                "{pad} {bar} {}{}",
+                " ".repeat(lead),
+                p.paint(sev_style, &carets)
+            )?;
+            match label {
+                Some(lbl) => writeln!(out, " {}", p.paint(sev_style, lbl))?,
+                None => writeln!(out)?,
+            }
+        }
+        if end_line > last {
+            writeln!(out, "{pad} {bar} ...")?;
+        }
+        writeln!(out, "{pad} {bar}")?;
+    } else if let Some(lbl) = fix_label {
+        writeln!(out, "{pad} = {lbl}")?;
+    }
+    let eq = p.paint(BLUE, "=");
+    if f.rule.guidance.is_empty() {
+        writeln!(
+            out,
+            "{pad} {eq} {} {}",
+            p.paint(BOLD, "why:"),
+            f.rule.summary
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{pad} {eq} {} {} [{}]",
+            p.paint(BOLD, "why:"),
+            f.rule.summary,
+            f.rule.guidance.join(", ")
+        )?;
+    }
+    writeln!(
+        out,
+        "{pad} {eq} {} {}",
+        p.paint(BOLD, "confidence:"),
+        f.confidence.as_str()
+    )?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The closing summary over all documents.
+pub fn print_summary(out: &mut impl Write, p: Painter, t: &Tally) -> io::Result<()> {
+    let total = t.errors + t.warnings + t.infos;
+    writeln!(
+        out,
+        "{} {}: {} do-not-post, {} caution, {} ok; {}",
+        p.paint(BOLD, "Checked"),
+        plural(t.documents, "document", "documents"),
+        t.do_not_post,
+        t.caution,
+        t.ok,
+        plural(total, "finding", "findings"),
+    )?;
+    if total > 0 {
+        writeln!(out, "Run `clinpost explain CODE` for what a rule flags and why; `clinpost fix` prints the safe version.")?;
+    }
+    Ok(())
+}
+
+/// The safe version after a report (`check --fix`).
+pub fn print_fixed(
+    out: &mut impl Write,
+    p: Painter,
+    name: &str,
+    fixed: &clinpost_core::Fixed,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} {name} ({}):",
+        p.paint(GREEN, "safe version of"),
+        plural(fixed.applied, "edit", "edits")
+    )?;
+    out.write_all(fixed.text.as_bytes())?;
+    if !fixed.text.ends_with('\n') {
+        writeln!(out)?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use clinpost_core::{Category, Evidence, Finding, Kind, RuleMeta, Span};
+
+    static RULE: RuleMeta = RuleMeta {
+        code: "TST001",
+        name: "test-address",
+        category: Category::Identifier,
+        kind: Kind::Address,
+        severity: Severity::Error,
+        guidance: &["gmc-sm/sum-of-information"],
+        summary: "A test rule.",
+        docs: "",
+        placeholder: Some("[address]"),
+        priority: 0,
+        true_samples: &[],
+        false_samples: &[],
+    };
+
+    fn render(text: &str, span: Span) -> String {
+        let f = Finding::new(&RULE, span, "street address", vec![Evidence::Label]);
+        let report = Report {
+            verdict: Verdict::DoNotPost,
+            findings: vec![f],
+        };
+        let mut out = Vec::new();
+        print_report(&mut out, Painter::new(false), "t.txt", text, &report).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn multi_line_and_crlf_spans() {
+        let text = "Lives at\r\n12 Zoë Road,\r\nAbertawe\r\n";
+        let s = text.find("12").unwrap();
+        let e = text.find("Abertawe").unwrap() + "Abertawe".len();
+        let out = render(text, Span::new(s, e));
+        assert!(out.contains(" --> t.txt:2:1"), "{out}");
+        assert!(
+            out.contains("2 | 12 Zoë Road,\n  | ^^^^^^^^^^^^\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("3 | Abertawe\n  | ^^^^^^^^ fix: [address]"),
+            "{out}"
+        );
+        assert!(out.contains("= why: A test rule. [gmc-sm/sum-of-information]"));
+        // An empty span at the very end still gets one caret and no panic.
+        let out = render(text, Span::new(text.len(), text.len()));
+        assert!(out.contains("^ fix: [address]"), "{out}");
+    }
+
+    #[test]
+    fn widths() {
+        assert_eq!(width_of("Zoë"), 3);
+        assert_eq!(width_of("Zoe\u{301}"), 3);
+        assert_eq!(width_of("👍x"), 3);
+        assert_eq!(width_of("José\t"), 5);
+        assert_eq!(echo("a\u{1b}[31mb").0, "a\u{FFFD}[31mb");
+    }
+}

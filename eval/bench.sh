@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Benchmarks for DESIGN §7's text budgets, kept short for a shared 2-core machine.
+# usage: eval/bench.sh [--full]   (--full: criterion's default measurement times)
+# Prints p50/p99/max for a 1 kB post, single-threaded MB/s on the dev corpus and CLI start-up
+# (benches/latency.rs), then criterion's means (benches/engine.rs).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+crit=(--warm-up-time 1 --measurement-time 3)
+[ "${1:-}" = "--full" ] && crit=()
+cargo build --release -q -p clinpost
+cargo bench -q -p clinpost-rules --bench latency
+cargo bench -q -p clinpost-rules --bench engine -- "${crit[@]}"
