@@ -35,7 +35,10 @@ fn batch_throughput(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0usize;
             for t in &corpus.texts {
-                n += engine.check(&Document::new(black_box(t), &ctx)).findings.len();
+                n += engine
+                    .check(&Document::new(black_box(t), &ctx))
+                    .findings
+                    .len();
             }
             n
         })
@@ -55,7 +58,9 @@ fn cli_startup(c: &mut Criterion) {
     let mut g = c.benchmark_group("cli");
     g.sample_size(20);
     g.measurement_time(Duration::from_secs(3));
-    g.bench_function("startup-check-stdin", |b| b.iter(|| common::run_cli_once(&bin)));
+    g.bench_function("startup-check-stdin", |b| {
+        b.iter(|| common::run_cli_once(&bin))
+    });
     g.finish();
 }
 

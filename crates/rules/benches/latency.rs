@@ -3,14 +3,15 @@
 //! (MB/s), and CLI start-up (p50, p99 of spawning the release binary on a short post).
 //!
 //! `cargo bench -p clinpost-rules --bench latency` (or eval/bench.sh). Set `CLINPOST_BENCH_ENFORCE=1`
-//! to exit 1 when a budget is missed. Budgets: p50 < 0.2 ms, p99 < 1 ms, >= 50 MB/s, start-up < 50 ms.
+//! to exit 1 when a budget is missed, `CLINPOST_BENCH_DETECTORS=1` for the time per detector
+//! (printed anyway when the throughput budget is missed). Budgets: p50 < 0.2 ms, p99 < 1 ms, >= 50 MB/s, start-up < 50 ms.
 
 mod common;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use clinpost_core::{Context, Document, Engine};
+use clinpost_core::{Context, Document, Engine, Settings};
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -31,7 +32,10 @@ fn main() {
     let engine = Engine::with_defaults(registry);
     let ctx = Context::default();
     let _ = engine.check(&Document::new("warm-up", &ctx));
-    println!("registry build + first check: {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "registry build + first check: {:.1} ms",
+        t0.elapsed().as_secs_f64() * 1e3
+    );
 
     // 1. Latency of one 1 kB post.
     let post = common::POST_1K;
@@ -71,7 +75,10 @@ fn main() {
     while passes == 0 || t.elapsed() < Duration::from_secs(2) {
         total_findings = 0;
         for text in &corpus.texts {
-            total_findings += engine.check(&Document::new(black_box(text), &ctx)).findings.len();
+            total_findings += engine
+                .check(&Document::new(black_box(text), &ctx))
+                .findings
+                .len();
         }
         passes += 1;
     }
@@ -88,6 +95,32 @@ fn main() {
         mbs,
         if tp_ok { "ok" } else { "MISSED" }
     );
+
+    // 2b. Where the time goes: one pass over the corpus per detector (its rules alone).
+    if std::env::var_os("CLINPOST_BENCH_DETECTORS").is_some_and(|v| v == "1") || !tp_ok {
+        println!("per detector (one pass each, its rules alone):");
+        for d in registry.detectors() {
+            let codes: Vec<String> = d.rules().iter().map(|r| r.code.to_string()).collect();
+            let settings = Settings {
+                select: codes.clone(),
+                ..Settings::default()
+            };
+            let Ok(e) = Engine::new(registry, &settings) else {
+                continue;
+            };
+            let t = Instant::now();
+            for text in &corpus.texts {
+                black_box(e.check(&Document::new(black_box(text), &ctx)));
+            }
+            let secs = t.elapsed().as_secs_f64();
+            println!(
+                "  {:28} {:8.1} ms  {:7.1} MB/s",
+                codes.join(","),
+                secs * 1e3,
+                bytes as f64 / secs / 1e6
+            );
+        }
+    }
 
     // 3. CLI start-up.
     match common::cli_binary() {

@@ -119,7 +119,7 @@ Remove it; if age matters clinically, give an age band. The safe fix replaces it
 /// PHI005: an age of 90 or over.
 pub static AGE_OVER_89: RuleMeta = RuleMeta {
     code: "PHI005",
-    name: "age-over-89",
+    name: "age-ninety-or-over",
     category: Category::Identifier,
     kind: Kind::Age,
     severity: Severity::Error,
@@ -464,7 +464,7 @@ fn num(c: &Captures<'_>, name: &str) -> u32 {
 }
 
 fn prev_words(text: &str, pos: usize, n: usize) -> Vec<String> {
-    last_words(before_on_line(text, pos, 48), n)
+    last_words(clause_before(text, pos, 48), n)
 }
 
 fn next_word(text: &str, pos: usize) -> String {
@@ -492,7 +492,10 @@ fn glued_before(text: &str, pos: usize) -> bool {
 fn glued_after(text: &str, pos: usize) -> bool {
     let b = text.as_bytes();
     match byte_at(text, pos) {
-        Some(b'/' | b'.' | b'-' | b':') => b.get(pos + 1).is_some_and(u8::is_ascii_digit),
+        Some(b'/') => b
+            .get(pos + 1)
+            .is_some_and(|x| x.is_ascii_digit() || *x == b'.'),
+        Some(b'.' | b'-' | b':') => b.get(pos + 1).is_some_and(u8::is_ascii_digit),
         Some(b'%') => true,
         Some(b'\'') => b.get(pos + 1).is_some_and(|x| x | 0x20 == b's'),
         Some(x) => x.is_ascii_digit(),
@@ -527,7 +530,18 @@ fn push_date(
     }
 }
 
-fn push_age(span: Span, ev: Vec<Evidence>, out: &mut Vec<Finding>) {
+fn push_age(text: &str, span: Span, ev: Vec<Evidence>, out: &mut Vec<Finding>) {
+    // "over 90" is the safe, banded form (and this rule's own fix), not an exact age.
+    let prev = last_words(before_on_line(text, span.start, 16), 1);
+    if prev
+        .first()
+        .is_some_and(|w| matches!(w.as_str(), "over" | "above" | "past"))
+        || before_on_line(text, span.start, 2)
+            .trim_end()
+            .ends_with(['>', '+'])
+    {
+        return;
+    }
     out.push(Finding::new(&AGE_OVER_89, span, "age 90 or over", ev));
 }
 
@@ -553,6 +567,7 @@ fn scan(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
         let n = num(c, "age");
         if (90..=125).contains(&n) && !glued_before(text, m.start()) {
             push_age(
+                text,
                 sp(m),
                 vec![Evidence::Plausible, Evidence::ContextWord(Cue::Label)],
                 out,
@@ -562,6 +577,7 @@ fn scan(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
         let n = num(c, "age2");
         if (90..=125).contains(&n) && !glued_after(text, m.end()) {
             push_age(
+                text,
                 sp(m),
                 vec![Evidence::Plausible, Evidence::ContextWord(Cue::Label)],
                 out,
@@ -576,6 +592,7 @@ fn scan(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
         });
         if c.name("age3c").is_some() || aged {
             push_age(
+                text,
                 sp(m),
                 vec![Evidence::Plausible, Evidence::ContextWord(Cue::Label)],
                 out,
@@ -584,7 +601,7 @@ fn scan(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
     } else if let Some(m) = c.name("age4") {
         let n = num(c, "age4");
         if (90..=125).contains(&n) {
-            push_age(sp(m), vec![Evidence::Plausible, Evidence::Shape], out);
+            push_age(text, sp(m), vec![Evidence::Plausible, Evidence::Shape], out);
         }
     } else if let Some(m) = c.name("md") {
         scan_md(
@@ -870,6 +887,15 @@ fn month_day_ok(mon: &str, day: u32, day_first: bool) -> bool {
 
 fn scan_dmy(text: &str, c: &Captures<'_>, m: regex::Match<'_>, out: &mut Vec<Finding>) {
     let (a, b) = (num(c, "a"), num(c, "b"));
+    // Separators must agree, except 11/21.93; "5.6/67" and "3-4/10" are values and ranges.
+    let seps: Vec<u8> = m
+        .as_str()
+        .bytes()
+        .filter(|x| matches!(x, b'/' | b'.' | b'-'))
+        .collect();
+    if seps.len() == 2 && seps[0] != seps[1] && !(seps[0] == b'/' && seps[1] == b'.') {
+        return;
+    }
     let yraw = c.name("y").map_or("", |x| x.as_str());
     let y = if yraw.len() == 2 {
         expand_year(num(c, "y"))
@@ -948,9 +974,24 @@ fn scan_md(text: &str, a: u32, b: u32, m: regex::Match<'_>, dlen: usize, out: &m
     let after = after_words(text, m.end(), 3);
     let has = |ws: &[String], set: &[&str]| ws.iter().any(|w| set.contains(&w.as_str()));
     let before_words = last_words(clause, 6);
-    if b <= 20
-        && (has(&before_words, VENT) || after.first().is_some_and(|w| VENT.contains(&w.as_str())))
-    {
+    let after_vent = after.iter().take(2).any(|w| {
+        VENT.contains(&w.as_str())
+            || matches!(
+                w.as_str(),
+                "sat" | "sats" | "abg" | "abgs" | "tv" | "vt" | "fio2"
+            )
+    });
+    let pct_after = {
+        let t =
+            crate::validators::after_on_line(text, m.end(), 12).trim_start_matches([' ', ',', '&']);
+        let d = t.bytes().take_while(u8::is_ascii_digit).count();
+        d > 0 && t.as_bytes().get(d) == Some(&b'%')
+    };
+    if b <= 20 && (has(&before_words, VENT) || after_vent || pct_after) {
+        return;
+    }
+    // 5/5: full power, or PS 5 / PEEP 5.
+    if a == 5 && b == 5 {
         return;
     }
     if b == 10 && a <= 10 && (has(&before_words, PAIN) || has(&after, PAIN)) {
@@ -1027,7 +1068,6 @@ const VENT: &[&str] = &[
     "vented",
     "ventilation",
     "settings",
-    "setting",
     "flowby",
     "fio2",
     "prvc",
@@ -1069,7 +1109,14 @@ const PAIN: &[&str] = &[
 /// Text before `pos` on the same line and in the same clause (cut at ". ", ";", "(", ")").
 fn clause_before(text: &str, pos: usize, max: usize) -> &str {
     let s = before_on_line(text, pos, max);
-    let cut = [s.rfind(". "), s.rfind(';'), s.rfind('('), s.rfind(')')]
+    // A bracket right before the candidate ("cpap/ps (10/5)") does not end the clause.
+    let t = s.trim_end_matches([' ', '(']);
+    let open = if t.len() < s.len() {
+        t.rfind('(')
+    } else {
+        s.rfind('(')
+    };
+    let cut = [s.rfind(". "), s.rfind(';'), open, s.rfind(')')]
         .into_iter()
         .flatten()
         .max();
@@ -1081,8 +1128,13 @@ fn clause_before(text: &str, pos: usize, max: usize) -> &str {
 
 /// The next `n` words after `pos` on the same line, lower-cased.
 fn after_words(text: &str, pos: usize, n: usize) -> Vec<String> {
-    crate::validators::after_on_line(text, pos, 40)
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '/'))
+    let s = crate::validators::after_on_line(text, pos, 40);
+    let s = match (s.find(". "), s.find(';')) {
+        (Some(x), Some(y)) => &s[..x.min(y)],
+        (Some(x), None) | (None, Some(x)) => &s[..x],
+        (None, None) => s,
+    };
+    s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '/'))
         .filter(|w| !w.is_empty())
         .take(n)
         .map(str::to_ascii_lowercase)
@@ -1111,6 +1163,9 @@ fn scan_year4(text: &str, c: &Captures<'_>, m: regex::Match<'_>, out: &mut Vec<F
     // A clock time: "since 2000", "until 1930", "@ 2000", "approx 2030".
     let clock = y % 100 < 60 && y / 100 < 24;
     let round = matches!(y % 100, 0 | 15 | 30 | 45);
+    if c.name("dec").is_some() && !strong {
+        return;
+    }
     let raw_before = before_on_line(text, m.start(), 3).trim_end();
     if clock
         && (raw_before.ends_with('@')

@@ -93,9 +93,12 @@ impl Detector for NamesAndPlaces {
         // A facility or ward name that contains a person's name is a place ("Warren Grant
         // Hospital", "St Mary's"): the name inside it is not reported separately.
         names.retain(|(s, _)| {
-            !locs
-                .iter()
-                .any(|(l, _, w)| *w != places::What::Settlement && l.overlaps(s))
+            !locs.iter().any(|(l, _, w)| {
+                let multiword = doc.text[l.start..l.end].contains([' ', '-']);
+                l.overlaps(s)
+                    && (*w != places::What::Settlement
+                        || l.contains(s) && (l.len() > s.len() || multiword))
+            })
         });
         for (span, ev) in names {
             out.push(Finding::new(&PERSON_NAME, span, "Person's name", ev));
@@ -415,6 +418,7 @@ const NAME_STOP: &[&str] = &[
     "family", "both", "other", "others", "each", "some", "any", "was", "visited", "visit",
     "visiting", "present", "at", "bedside", "in", "into", "came", "come", "said", "spoke",
     "given", "still", "new", "may", "now", "just", "well", "very", "only", "again",
+    "jesus", "christ", "god", "lord", "ok", "okay",
 ];
 
 /// Verbs and phrases often followed by a person's name.
@@ -422,7 +426,7 @@ const VERB_CUES: &[&str] = &[
     "page", "paged", "call", "called", "contact", "contacted", "phoned", "phone", "ring",
     "rang", "spoke", "speak", "spoken", "discussed", "consult", "consulted", "notify",
     "notified", "inform", "informed", "update", "updated", "tell", "told", "ask", "asked",
-    "per", "with", "by", "thank", "thanks", "dear", "met", "meet", "visited", "seen",
+    "per", "thank", "thanks", "dear",
 ];
 
 /// Words after an eponym that show it names a disease, sign or test.
@@ -502,7 +506,8 @@ fn name_like_after_cue(a: &Analysis<'_>, k: usize) -> bool {
                 // "son bill", "NP CAROL", "wife Rose": a first name right after a cue, even one
                 // that is a word — but not a lower-case common word in mixed-case text.
                 if e.common_word() {
-                    return cap || tk.caps_line || tk.lower_line && w >= 9;
+                    // Modal verbs and the like are in the stop list ("son will visit").
+                    return cap || tk.caps_line || w >= 9;
                 }
                 return tk.t.case != Case::Lower || tk.lower_line || tk.caps_line;
             }
@@ -557,7 +562,9 @@ fn surname_like(a: &Analysis<'_>, i: usize) -> bool {
     match tk.e {
         None => tk.t.len() >= 3,
         Some(e) => {
-            if e.clinical() || e.drug() {
+            if (e.clinical() || e.drug())
+                && !(e.surname().is_some() && a.capitalised(i) && !tk.lower_line)
+            {
                 return false;
             }
             if e.place().is_some_and(|p| p.kind == PlaceKind::Region) {
@@ -647,7 +654,12 @@ fn extend_name(a: &Analysis<'_>, i: usize, max: usize) -> usize {
             break;
         }
         let k = j + 1;
-        if !surname_like(a, k) && !initial(a, k) {
+        let same_case_lower = a.toks[i].t.case == Case::Lower
+            && a.toks[k].t.case == Case::Lower
+            && a.toks[k].e.is_none_or(|e| !e.word() && !e.clinical() && !e.drug())
+            && !a.has(k, flag::STOP | flag::ROLE_AFTER | flag::RELATIVE)
+            && a.toks[k].t.len() >= 3;
+        if !surname_like(a, k) && !initial(a, k) && !same_case_lower {
             break;
         }
         // Keep case consistent on mixed lines (Jane Smith, not Jane smith).
@@ -761,10 +773,24 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
             let role = a.has(i, flag::ROLE_BEFORE);
             let ok = if role {
                 name_like_after_cue(a, k)
+                    && (a.capitalised(k)
+                        || a.toks[k].e.is_some_and(|e| {
+                            (e.first_name().is_some() || e.surname().is_some()) && !e.clinical()
+                        }))
             } else {
                 // After a verb, only a known first name, or a capitalised word that is no
                 // English word ("page Suzette", "spoke with patty hoeller").
-                a.toks[k].e.is_some_and(|e| e.first_name().is_some_and(|(_, w)| w >= 6) && !e.common_word() && !e.clinical() && !e.drug())
+                let first = a.toks[k].e.is_some_and(|e| {
+                    e.first_name().is_some_and(|(_, w)| w >= 6) && !e.clinical() && !e.drug()
+                });
+                let common = a.toks[k].e.is_some_and(|e| e.common_word());
+                let pair = k + 1 < n
+                    && a.gap_is_space(k)
+                    && a.toks[k + 1].t.case == a.toks[k].t.case
+                    && a.toks[k + 1].e.is_none_or(|e| !e.word() && !e.clinical() && !e.drug())
+                    && !a.has(k + 1, flag::STOP | flag::ROLE_AFTER);
+                first
+                    && (!common || pair)
                     && a.toks[k].t.len() >= 3
                     && (a.toks[k].t.case != Case::Lower || a.toks[k].lower_line)
                     && !a.has(k, flag::STOP)
@@ -772,6 +798,26 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
             if ok && !eponym_use(a, k) {
                 let j = extend_name(a, k, 3);
                 let mut ev = vec![Evidence::ContextWord(if role { Cue::Role } else { Cue::Verb })];
+                gaz_evidence(a, k, &mut ev);
+                push_span(out, a, k, j, ev);
+                i = j + 1;
+                continue;
+            }
+        }
+        // D0. A social-history section opening with a first name ("Social: Bill called").
+        if next_ok
+            && matches!(a.low(i), "social" | "family" | "visitors" | "visitor" | "psychosocial")
+            && a.gap(i).contains([':', '-'])
+            && a.gap_only(i, b":->")
+        {
+            let k = i + 1;
+            if a.toks[k].e.is_some_and(|e| {
+                e.first_name().is_some_and(|(_, w)| w >= 9) && !e.clinical() && !e.drug()
+            }) && !a.has(k, flag::STOP | flag::RELATIVE | flag::TITLE)
+                && a.toks[k].t.len() >= 3
+            {
+                let j = extend_name(a, k, 2);
+                let mut ev = vec![Evidence::Label];
                 gaz_evidence(a, k, &mut ev);
                 push_span(out, a, k, j, ev);
                 i = j + 1;
@@ -808,7 +854,22 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
             i = j + 1;
             continue;
         }
-        // F. First name (+ surname) on gazetteer evidence.
+        // F. Initial + surname ("W. MAROTTA", "d. renna", "J. O'Brien").
+        if initial(a, i)
+            && i + 1 < n
+            && a.gap_only(i, b".")
+            && surname_like(a, i + 1)
+            && a.toks[i + 1].e.is_none_or(|e| !e.word() && !e.clinical())
+            && !(i > 0 && matches!(a.low(i - 1), "q" | "p" | "no" | "vol" | "fig" | "pg" | "p."))
+        {
+            let j = extend_name(a, i + 1, 2);
+            let mut ev = vec![Evidence::Shape];
+            gaz_evidence(a, i + 1, &mut ev);
+            push_span(out, a, i, j, ev);
+            i = j + 1;
+            continue;
+        }
+        // G. First name (+ surname) on gazetteer evidence.
         if gazetteer_first(a, i) && !eponym_use(a, i) && !(i > 0 && a.low(i - 1) == "the") {
             let j = extend_name(a, i, 3);
             let mut ev = vec![Evidence::Gazetteer(Gazetteer::FirstName)];
@@ -832,13 +893,20 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
     propagate(a, out);
 }
 
+/// Roles after a name that are never anything else ("RN", "RRT"); others ("PA", "NP", "MD")
+/// also abbreviate pulmonary artery, nasal prongs and so on, and need a known name before them.
+const UNAMBIGUOUS_ROLES: &[&str] = &[
+    "rn", "rrt", "crt", "lpn", "cna", "crnp", "slp", "msw", "licsw", "lcsw", "pharmd", "rph",
+    "mbbs", "mbchb", "mrcp", "frcp", "frcs", "mrcs", "mrcgp", "frcr", "frca", "rgn", "rmn",
+    "cnm", "aprn", "fnp", "anp", "phd",
+];
+
 /// A name starting at token `i` that is followed by a staff role or a relationship: returns the
 /// last token of the name.
 fn name_before_cue(a: &Analysis<'_>, i: usize) -> Option<usize> {
     let n = a.toks.len();
     let tk = &a.toks[i];
-    let start_ok = initial(a, i) || name_token_loose(a, i);
-    if !start_ok || tk.t.gap_has_newline(a.text) {
+    if !(initial(a, i) || name_token_loose(a, i)) || tk.t.gap_has_newline(a.text) {
         return None;
     }
     // Walk forward over up to three loose name tokens.
@@ -854,13 +922,33 @@ fn name_before_cue(a: &Analysis<'_>, i: usize) -> Option<usize> {
         return None;
     }
     let k = j + 1;
-    let gap = a.gap(j);
-    let role = a.has(k, flag::ROLE_AFTER)
+    let known = |m: usize| {
+        a.toks[m].e.is_some_and(|e| {
+            (e.first_name().is_some() || e.surname().is_some()) && !e.common_word() && !e.clinical()
+        })
+    };
+    let role_shape = a.has(k, flag::ROLE_AFTER)
         && a.gap_only(j, b",-/")
         && (a.toks[k].t.case == Case::Upper || a.toks[k].lower_line && a.toks[j].lower_line);
-    let relative = a.has(k, flag::RELATIVE) && gap.contains('(') && a.gap_only(j, b"(");
-    let family = matches!(a.low(k), "family" | "household") && a.gap_is_space(j) && (tk.t.case != Case::Lower);
-    if !(role || relative || family) {
+    // An unambiguous role after any name; "PA", "NP" or "MD" after a known name, a
+    // capitalised one, or a first name and surname.
+    let role = role_shape
+        && (UNAMBIGUOUS_ROLES.contains(&a.low(k))
+            || j > i && !initial(a, i)
+            || (i..=j).any(|m| known(m) || a.capitalised(m)));
+    let relative = a.has(k, flag::RELATIVE) && a.gap(j).contains('(') && a.gap_only(j, b"(");
+    // "Lopie Certusi cell# ...": a capitalised pair before a contact number.
+    let contact = matches!(a.low(k), "cell" | "mobile" | "mob" | "phone" | "tel" | "telephone" | "pager" | "home" | "work")
+        && j > i
+        && a.gap_only(j, b",:-(")
+        && (i..=j).all(|m| a.capitalised(m))
+        && k + 1 < n
+        && (a.gap(k).contains('#') || a.gap(k).contains(':') || a.toks[k + 1].t.digit);
+    let family = matches!(a.low(k), "family" | "household")
+        && a.gap_is_space(j)
+        && i == j
+        && a.toks[i].e.is_some_and(|e| e.surname().is_some() && !e.word());
+    if !(role || relative || family || contact) {
         return None;
     }
     if eponym_use(a, i) || !(i..=j).any(|m| !initial(a, m)) {
@@ -875,7 +963,10 @@ fn name_token_loose(a: &Analysis<'_>, i: usize) -> bool {
     if !tk.t.alpha || tk.t.digit || tk.t.len() < 2 {
         return false;
     }
-    if a.has(i, flag::STOP | flag::TITLE | flag::RELATIVE | flag::ROLE_AFTER | flag::ROLE_BEFORE | flag::VERB_CUE) {
+    if a.has(
+        i,
+        flag::STOP | flag::TITLE | flag::RELATIVE | flag::ROLE_AFTER | flag::ROLE_BEFORE | flag::VERB_CUE,
+    ) {
         return false;
     }
     if tk.t.case == Case::Lower && !tk.lower_line {
@@ -884,12 +975,12 @@ fn name_token_loose(a: &Analysis<'_>, i: usize) -> bool {
     match tk.e {
         None => true,
         Some(e) => {
-            if e.clinical() || e.drug() {
+            if (e.clinical() || e.drug()) && !(a.capitalised(i) && e.surname().is_some()) {
                 return false;
             }
             let named = e.first_name().is_some() || e.surname().is_some();
             if e.common_word() {
-                return named && a.capitalised(i);
+                return named && (a.capitalised(i) || tk.caps_line || tk.lower_line);
             }
             named || !e.word()
         }
@@ -914,8 +1005,9 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
         }
         for (i, tk) in a.toks.iter().enumerate() {
             if tk.t.start >= span.start && tk.t.end <= span.end && tk.t.len() >= 3 {
-                let distinctive = tk.e.is_none_or(|e| !e.word() && !e.clinical() && !e.drug())
-                    && tk.f & (flag::STOP | flag::TITLE) == 0;
+                let distinctive = tk.e.is_none_or(|e| {
+                    !e.clinical() && !e.drug() && (!e.common_word() || a.capitalised(i))
+                }) && tk.f & (flag::STOP | flag::TITLE | flag::ROLE_AFTER) == 0;
                 if distinctive {
                     words.insert(a.low(i));
                 }
@@ -933,6 +1025,10 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
             continue;
         }
         if eponym_use(a, i) {
+            continue;
+        }
+        // A word that is also a name ("Hope", "Bill") only where it is capitalised.
+        if tk.e.is_some_and(|e| e.word()) && !a.capitalised(i) {
             continue;
         }
         out.push((

@@ -150,7 +150,7 @@ static NI_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 
 static PHONE_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:tel|telephone|phone|ph|mob|mobile|cell|home|work|fax|call|ring|text|ext|pager|contact|whatsapp|number)\b[^0-9]{0,6}$",
+        r"(?i)(?-u:\b)(?:tel|telephone|phone|ph|mob|mobile|cell|home|work|fax|call|ring|text|ext|pager|contact|whatsapp)\b[^0-9]{0,6}$",
     )
     .expect("phone cue regex")
 });

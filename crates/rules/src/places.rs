@@ -87,13 +87,13 @@ type Found = (Span, Vec<Evidence>, What);
 pub(crate) const FACILITY_HEADS: &[&str] = &[
     "hospital", "hospitals", "hosp", "hospiatal", "hosptial", "hospice", "infirmary", "clinic",
     "rehab", "sanatorium", "memorial", "adventist", "surgery", "practice", "centre", "center",
-    "ctr", "home", "lodge", "manor", "house",
+    "ctr", "home", "lodge", "manor", "house", "regional", "general", "er", "ew", "ed", "ae",
 ];
 
 /// Heads that need a capitalised, proper name before them (everyday words otherwise).
 pub(crate) const WEAK_HEADS: &[&str] = &[
     "surgery", "practice", "centre", "center", "ctr", "home", "lodge", "manor", "house",
-    "memorial", "clinic", "rehab",
+    "memorial", "clinic", "rehab", "er", "ew", "ed", "ae",
 ];
 
 /// Words before "centre/center/home" that make them a facility ("Health Centre", "Care Home").
@@ -120,7 +120,7 @@ pub(crate) const STOP: &[&str] = &[
     "into", "via", "per", "is", "was", "be", "been", "has", "had", "have", "pt", "patient",
     "transferred", "transfered", "transfer", "admitted", "sent", "referred", "seen", "our",
     "his", "her", "their", "my", "your", "this", "that", "local", "general", "new", "old",
-    "private", "community", "district", "teaching", "main", "same", "other", "another",
+    "private", "community", "district", "teaching", "main", "same", "other", "another", "general",
     "previous", "prev", "outside", "nearest", "nearby", "home", "nursing", "care", "rest",
     "leave", "left", "leaving", "discharge", "discharged", "return", "returned", "went", "go",
     "going", "visit", "admission", "possible", "poss", "need", "needs", "will", "would",
@@ -131,7 +131,7 @@ pub(crate) const STOP: &[&str] = &[
 
 /// Place cues immediately before a place name.
 pub(crate) const PLACE_PREPS: &[&str] =
-    &["in", "from", "to", "at", "near", "into", "around", "outside", "of", "@"];
+    &["in", "from", "to", "at", "near", "into", "around", "outside", "@"];
 
 /// Movement and care words that, before a preposition, point at a facility.
 pub(crate) const MOVE_WORDS: &[&str] = &[
@@ -212,9 +212,14 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                 }
                 if let Some((k, kind)) = found {
                     // A phrase of capitalised words, or any phrase after a place cue.
-                    let shaped = (i..=k).all(|m| a.capitalised(m))
-                        || prep_before
-                        || kind == PlaceKind::Facility && (tk.caps_line || tk.lower_line);
+                    let all_caps = (i..=k).all(|m| a.capitalised(m));
+                    let distinctive = (i..=k).any(|m| {
+                        a.toks[m].e.is_some_and(|e| !e.common_word()) && !a.has(m, flag::PLACE_STOP)
+                    });
+                    let uncased = tk.caps_line || tk.lower_line;
+                    let shaped = all_caps && !(a.low(i) == "the" && a.sentence_start(i))
+                        || uncased && distinctive && a.low(i) != "the"
+                            && (prep_before || kind == PlaceKind::Facility);
                     if kind != PlaceKind::Region && shaped {
                         let what = if kind == PlaceKind::Facility {
                             What::Facility
@@ -297,10 +302,20 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             && a.has(i + 1, flag::UNIT)
             && a.gap_is_space(i)
             && !tk.t.digit
+            && !matches!(w, "st" | "nd" | "rd" | "th")
+            && !(i > 0 && a.toks[i - 1].t.digit)
             && (a.capitalised(i) || tk.caps_line && a.toks[i + 1].t.case == Case::Upper)
             && (a.capitalised(i + 1) || a.toks[i + 1].t.case == Case::Upper)
             && proper_like(a, i)
-            && tk.e.is_none_or(|e| !e.word() && !e.clinical() && !e.drug())
+            && tk.e.is_none_or(|e| {
+                !e.clinical()
+                    && !e.drug()
+                    && (!e.word()
+                        || a.toks[i + 1].t.case == Case::Title
+                            && matches!(a.low(i + 1), "ward" | "unit" | "wing")
+                            && a.capitalised(i)
+                            && (!e.common_word() || e.first_name().is_some() || e.surname().is_some()))
+            })
             && !a.sentence_start(i)
         {
             let end = if matches!(a.low(i + 1), "ward" | "unit" | "wing") {
@@ -337,7 +352,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         //    before a department ("GH EW", "GBMC nurse").
         if (2..=5).contains(&tk.t.len())
             && !tk.t.digit
-            && (tk.t.case == Case::Upper || tk.lower_line)
+            && (tk.t.case == Case::Upper || tk.lower_line || tk.e.is_none() && prev_gap_ok && matches!(prev, "to" | "at" | "from"))
             && (w.ends_with('h') || w.ends_with("mc"))
             && !a.has(i, flag::H_ABBREV)
             && tk.e.is_none_or(|e| !e.word() && !e.clinical())
@@ -346,7 +361,13 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                 && a.has(i + 1, flag::DEPT)
                 && a.gap_is_space(i)
                 && (a.toks[i + 1].t.case == Case::Upper || a.toks[i + 1].caps_line || tk.lower_line);
-            let after_move = prep_before && (moved || matches!(prev, "at" | "from" | "@"));
+            // "to GH", "at gh", "by GBMC", "to the GH"
+            let (p1, p2) = (prev, if i >= 2 { a.low(i - 2) } else { "" });
+            let after_move = prev_gap_ok
+                && (matches!(p1, "to" | "at" | "from" | "into" | "by")
+                    || i > 0 && a.gap(i - 1).trim_end().ends_with('@')
+                    || p1 == "the" && matches!(p2, "to" | "at" | "from" | "into" | "by")
+                    || prep_before && moved);
             let hormone = i + 1 < n
                 && matches!(
                     a.low(i + 1),
@@ -362,31 +383,40 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             }
         }
 
-        // 7. Ward name with its number after a movement: "transfer to Nightingale 3".
-        if (prep_before || prev_gap_ok && (matches!(prev, "on" | "per") || a.has(i - 1, flag::MOVE)))
+        // 7. Ward name with its number after a movement: "transfer to Nightingale 3",
+        //    "admitted to Nightingale3", "on Nightingale 3".
+        let after_to = prev_gap_ok && (matches!(prev, "to" | "from" | "into") || a.has(i - 1, flag::MOVE));
+        let after_on = prev_gap_ok && matches!(prev, "on" | "per");
+        if (after_to || after_on)
             && tk.t.len() >= 4
-            && tk.e.is_none_or(|e| {
-                !e.word() && !e.clinical() && !e.drug() && e.first_name().is_none()
-            })
-            && !a.has(i, flag::STOP | flag::FAC_HEAD | flag::UNIT)
+            && !a.has(i, flag::STOP | flag::FAC_HEAD | flag::UNIT | flag::MEASURE)
         {
+            let word = a.word(i);
             let numbered = if tk.t.digit {
-                let word = a.word(i);
+                // "Nightingale3": the letters must be no known word, abbreviation or drug.
                 let alpha_len = word.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
                 let digits = &word[alpha_len..];
-                alpha_len >= 4
+                after_to
+                    && alpha_len >= 4
                     && (1..=2).contains(&digits.len())
                     && digits.bytes().all(|b| b.is_ascii_digit())
+                    && {
+                        key.clear();
+                        key.extend(word[..alpha_len].bytes().map(|b| b.to_ascii_lowercase() as char));
+                        lex.get(&key).is_none_or(|e| !e.word() && !e.clinical() && !e.drug() && e.first_name().is_none())
+                    }
             } else {
-                i + 1 < n
+                tk.e.is_none_or(|e| !e.word() && !e.clinical() && !e.drug() && e.first_name().is_none())
+                    && (after_to || a.capitalised(i) || tk.caps_line)
+                    && i + 1 < n
                     && a.gap_is_space(i)
                     && a.toks[i + 1].t.digit
                     && !a.toks[i + 1].t.alpha
                     && a.toks[i + 1].t.len() <= 2
+                    && a.gap(i + 1) != "."
                     && !(i + 2 < n && a.gap_is_space(i + 1) && a.has(i + 2, flag::MEASURE))
-                    && !a.gap(i + 1).starts_with(['.', '/', ':'])
             };
-            if numbered && (moved || !prep_before || matches!(prev, "to" | "from" | "on")) {
+            if numbered {
                 let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Shape];
                 out.push((Span::new(tk.t.start, tk.t.end), ev, What::Ward));
                 covered_until = tk.t.end;
@@ -395,20 +425,47 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             }
         }
 
+        // 8. A university or its hospital: "U Maryland", "University of Leeds".
+        if matches!(w, "u" | "univ" | "university") && i + 1 < n && !tk.t.gap_has_newline(a.text) {
+            let mut k = i + 1;
+            if a.low(k) == "of" && k + 1 < n {
+                k += 1;
+            }
+            if (a.capitalised(k) || a.toks[k].caps_line && tk.t.case == Case::Upper)
+                && a.toks[k].e.is_some_and(|e| e.place().is_some())
+                && (w != "u" || a.word(i) == "U")
+                && a.gap_only(i, b".")
+            {
+                let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Gazetteer(Gazetteer::Facility)];
+                out.push((Span::new(tk.t.start, a.toks[k].t.end), ev, What::Facility));
+                covered_until = a.toks[k].t.end;
+                i = k + 1;
+                continue;
+            }
+        }
+
         // 8. Single-word gazetteer places.
         if let Some(e) = tk.e {
             if let Some(p) = e.place() {
                 let settlement = matches!(p.kind, PlaceKind::Settlement | PlaceKind::Facility);
-                let named = e.first_name().is_some() || e.surname().is_some_and(|b| b >= 10);
+                let named = e.first_name().is_some_and(|(_, w)| w >= 5)
+                    || e.surname().is_some_and(|b| b >= 12);
+                let big = p.pop_bucket >= 8;
                 let title_before = a.prev_has(i, flag::TITLE);
                 let cap = a.capitalised(i);
-                // Case where it speaks; a place cue where it does not.
+                let uncased = tk.caps_line || tk.lower_line;
+                let of_cap = cap && prev_gap_ok && prev == "of";
+                let cue = prep_before || of_cap;
+                // Case where it speaks; a place cue where it does not; everyday words and
+                // people's names need both, unless the place is a large one.
                 let ok = if e.common_word() {
-                    cap && prep_before
+                    cap && cue
+                } else if big && !e.word() {
+                    cap || cue && uncased
                 } else if e.word() || named || tk.t.len() <= 3 {
-                    prep_before && (cap || tk.caps_line || tk.lower_line)
+                    cue && cap
                 } else {
-                    cap && !a.sentence_start(i) || prep_before
+                    cap && !a.sentence_start(i) || cue && (cap || uncased && p.pop_bucket >= 6)
                 };
                 if settlement
                     && ok
@@ -517,8 +574,20 @@ fn facility_start(a: &Analysis<'_>, i: usize) -> Option<usize> {
         j = p;
         names_n += 1;
     }
-    let head_cap = a.capitalised(head_i) || a.toks[i].caps_line || a.toks[i].lower_line;
-    (names_n > 0 && (!weak || a.capitalised(i) || a.toks[i].caps_line && strong_seen) && head_cap)
+    // "sent to Warren Grant EW": a department after a name needs a movement before it.
+    if matches!(w, "er" | "ew" | "ed" | "ae")
+        && !(a.toks[i].t.case == Case::Upper && j > 0 && a.has(j - 1, flag::PREP) && (0..j).rev().take(3).any(|q| a.has(q, flag::MOVE)))
+    {
+        return None;
+    }
+    let head_cap = a.capitalised(head_i)
+        || a.toks[i].caps_line
+        || a.toks[i].lower_line
+        || !weak && (j..head_i).all(|m| a.capitalised(m));
+    let names_capitalised = names_n >= 2 && (j..head_i).all(|m| a.capitalised(m));
+    (names_n > 0
+        && (!weak || a.capitalised(i) || a.toks[i].caps_line && strong_seen || names_capitalised)
+        && (head_cap || names_capitalised))
         .then_some(j)
 }
 

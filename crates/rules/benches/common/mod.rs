@@ -9,7 +9,8 @@
 use std::path::PathBuf;
 
 /// A realistic UK clinician's post of about 1 kB: names, dates, numbers, places, eponyms.
-pub const POST_1K: &str = "Long night on call at Harrogate District Hospital. Mrs Eileen Thornbury \
+pub const POST_1K: &str =
+    "Long night on call at Harrogate District Hospital. Mrs Eileen Thornbury \
 (NHS 486 091 3906, DOB 12/03/1941) came in from Larkfield Care Home at 02:40 with a fall and \
 new confusion; her son Gareth rang from 07700 900462 twice before I had even seen her. \
 Background of Parkinson's disease, a Baker's cyst on the left and Bell's palsy in '92. CRP \
@@ -68,19 +69,24 @@ pub fn corpus() -> Corpus {
         i += 1;
     }
     Corpus {
-        source: format!("synthetic corpus ({} notes; ../shared/eval not found)", texts.len()),
+        source: format!(
+            "synthetic corpus ({} notes; ../shared/eval not found)",
+            texts.len()
+        ),
         texts,
     }
 }
 
 /// The release binary, if built (`CLINPOST_BIN` overrides).
 pub fn cli_binary() -> Option<PathBuf> {
-    let p = std::env::var_os("CLINPOST_BIN").map(PathBuf::from).unwrap_or_else(|| {
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-        target.join("release/clinpost")
-    });
+    let p = std::env::var_os("CLINPOST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+            target.join("release/clinpost")
+        });
     p.is_file().then_some(p)
 }
 
