@@ -171,8 +171,14 @@ impl Table {
             let off = blob.len();
             blob.push(k.len() as u8);
             blob.extend_from_slice(k.as_bytes());
-            let key_ref = u32::try_from(off + 1).map_err(|_| "blob too large")?;
-            let mut i = (fnv1a64(k.as_bytes()) as usize) & mask;
+            if off + 1 >= 1 << 24 {
+                return Err("blob too large for 24-bit key references".into());
+            }
+            let h = fnv1a64(k.as_bytes());
+            // The top byte of the hash rides in the key reference, so a probe that meets another
+            // key rejects it without touching the blob.
+            let key_ref = ((h >> 56) as u32) << 24 | (off as u32 + 1);
+            let mut i = (h as usize) & mask;
             while slots[i].0 != 0 {
                 i = (i + 1) & mask;
             }
@@ -180,7 +186,7 @@ impl Table {
         }
         let mut out = Vec::with_capacity(20 + n_slots * 8 + blob.len());
         out.extend_from_slice(b"CPLX");
-        for x in [1u32, n_slots as u32, n as u32, blob.len() as u32] {
+        for x in [2u32, n_slots as u32, n as u32, blob.len() as u32] {
             out.extend_from_slice(&x.to_le_bytes());
         }
         for (r, v) in slots {
@@ -716,7 +722,7 @@ pub fn stats(table: &[u8]) -> Vec<(&'static str, usize)> {
             continue;
         }
         let v = u32::from_le_bytes([table[at + 4], table[at + 5], table[at + 6], table[at + 7]]);
-        let off = r as usize - 1;
+        let off = (r & 0x00ff_ffff) as usize - 1;
         let key = &blob[off + 1..off + 1 + blob[off] as usize];
         c[0] += 1;
         phrases += key.contains(&b' ') as usize;

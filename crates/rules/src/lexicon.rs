@@ -18,13 +18,16 @@
 //! # Format (little-endian)
 //!
 //! ```text
-//! header   "CPLX"  u32 version (= 1)  u32 n_slots (power of two)  u32 n_entries  u32 blob_len
-//! slots    n_slots × (u32 key_ref, u32 value)   key_ref 0 = empty, else offset into blob + 1
+//! header   "CPLX"  u32 version (= 2)  u32 n_slots (power of two)  u32 n_entries  u32 blob_len
+//! slots    n_slots × (u32 key_ref, u32 value)   key_ref 0 = empty, else
+//!          (top byte of the key's hash) << 24 | (offset into blob + 1)
 //! blob     blob_len bytes; a key is stored as u8 length followed by its bytes
 //! ```
 //!
 //! The slot of a key is `fnv1a64(key) & (n_slots - 1)`, with linear probing; the load factor is at
-//! most 0.7, so a probe sequence always ends at an empty slot. Keys are lower-case and a
+//! most 0.7, so a probe sequence always ends at an empty slot. The hash's top byte, kept in the
+//! slot, lets a probe skip a slot holding another key without reading the blob (a miss would
+//! otherwise touch the blob once per occupied slot on its way to an empty one). Keys are lower-case and a
 //! multi-word key is its words (maximal runs of alphanumeric characters) joined by one space, as
 //! [`normalise_key`] produces: "St Mary's" is stored as `st mary s`. Keys are at most 255 bytes.
 //!
@@ -62,7 +65,7 @@ use std::sync::LazyLock;
 static BYTES: &[u8] = include_bytes!("../../../data/lexicon.bin");
 
 const MAGIC: &[u8; 4] = b"CPLX";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const HEADER_LEN: usize = 20;
 const SLOT_LEN: usize = 8;
 
@@ -137,14 +140,20 @@ impl Lexicon {
         if key.is_empty() || key.len() > 255 {
             return None;
         }
-        let mut i = (fnv1a64(key) as usize) & self.mask;
+        let h = fnv1a64(key);
+        let fingerprint = (h >> 56) as u32;
+        let mut i = (h as usize) & self.mask;
         loop {
             let at = i * SLOT_LEN;
-            let key_ref = read_u32(self.slots, at) as usize;
+            let key_ref = read_u32(self.slots, at);
             if key_ref == 0 {
                 return None;
             }
-            let off = key_ref - 1;
+            if key_ref >> 24 != fingerprint {
+                i = (i + 1) & self.mask;
+                continue;
+            }
+            let off = (key_ref & 0x00ff_ffff) as usize - 1;
             if let Some(&len) = self.blob.get(off) {
                 if len as usize == key.len()
                     && self.blob.get(off + 1..off + 1 + key.len()) == Some(key)

@@ -199,6 +199,65 @@ static CLOSED: std::sync::LazyLock<std::collections::HashMap<&'static str, u32>>
         m
     });
 
+/// A small direct-mapped cache of recent words' lexicon entries and closed-class flags, one per
+/// thread. Clinical text repeats its words (Zipf), and a hit here stays in L1/L2 where a probe
+/// of the 8 MB lexicon costs a cache miss or two.
+#[derive(Clone, Copy)]
+struct CachedWord {
+    /// The word, zero-padded (words of 1 to 16 bytes; an empty slot holds 0).
+    key: u128,
+    found: bool,
+    entry: u32,
+    flags: u32,
+}
+
+const WORD_CACHE_SLOTS: usize = 1 << 14;
+
+thread_local! {
+    static WORD_CACHE: std::cell::RefCell<Vec<CachedWord>> = std::cell::RefCell::new(vec![
+        CachedWord { key: 0, found: false, entry: 0, flags: 0 };
+        WORD_CACHE_SLOTS
+    ]);
+}
+
+/// Lexicon entry and closed-class flags of a lower-cased word.
+fn word_info(key: &str, buf: &mut String, cache: &mut [CachedWord]) -> (Option<Entry>, u32) {
+    let lookup = |buf: &mut String| {
+        let lex = lexicon();
+        let f = if key.len() <= 16 {
+            CLOSED.get(key).copied().unwrap_or(0)
+        } else {
+            0
+        };
+        let e = if key.contains('\'') || key.contains('\u{2019}') {
+            lex.lookup(key, buf)
+        } else {
+            lex.get(key)
+        };
+        (e, f)
+    };
+    let b = key.as_bytes();
+    if b.is_empty() || b.len() > 16 {
+        return lookup(buf);
+    }
+    let mut padded = [0u8; 16];
+    padded[..b.len()].copy_from_slice(b);
+    let packed = u128::from_le_bytes(padded);
+    // A multiplicative hash of the packed word picks the slot.
+    let mixed = (packed as u64 ^ (packed >> 64) as u64 ^ b.len() as u64)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let slot = &mut cache[(mixed >> 50) as usize & (WORD_CACHE_SLOTS - 1)];
+    if slot.key == packed {
+        return (slot.found.then_some(Entry::from_bits(slot.entry)), slot.flags);
+    }
+    let (e, f) = lookup(buf);
+    slot.key = packed;
+    slot.found = e.is_some();
+    slot.entry = e.map_or(0, |e| e.bits());
+    slot.flags = f;
+    (e, f)
+}
+
 /// A token with its lexicon entry and line shape.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tok {
@@ -227,11 +286,10 @@ impl<'a> Analysis<'a> {
     pub fn new(text: &'a str) -> Analysis<'a> {
         let mut raw = Vec::with_capacity(text.len() / 5 + 1);
         tokenize(text, &mut raw);
-        let lex = lexicon();
-        let closed = &*CLOSED;
         let mut lower = String::with_capacity(text.len());
         let mut buf = String::new();
         let mut toks: Vec<Tok> = Vec::with_capacity(raw.len());
+        WORD_CACHE.with_borrow_mut(|cache| {
         for t in &raw {
             let w = t.text(text);
             let s = lower.len();
@@ -242,20 +300,10 @@ impl<'a> Analysis<'a> {
             }
             let low = (s as u32, lower.len() as u32);
             let key = &lower[s..];
-            let (e, f) = if t.alpha && t.len() <= 40 {
-                let f = if key.len() <= 16 {
-                    closed.get(key).copied().unwrap_or(0)
-                } else {
-                    0
-                };
-                let e = if t.digit {
-                    None
-                } else if key.contains('\'') || key.contains('\u{2019}') {
-                    lex.lookup(key, &mut buf)
-                } else {
-                    lex.get(key)
-                };
-                (e, f)
+            let (e, f) = if t.alpha && !t.digit && t.len() <= 40 {
+                word_info(key, &mut buf, cache)
+            } else if t.alpha && t.len() <= 16 {
+                (None, CLOSED.get(key).copied().unwrap_or(0))
             } else {
                 (None, 0)
             };
@@ -268,6 +316,7 @@ impl<'a> Analysis<'a> {
                 low,
             });
         }
+        });
         // Line shapes.
         let mut i = 0;
         while i < toks.len() {
@@ -581,7 +630,7 @@ fn surname_like(a: &Analysis<'_>, i: usize) -> bool {
 }
 
 /// Is token `i` an eponym used as the name of a disease, sign or test here?
-fn eponym_use(a: &Analysis<'_>, i: usize) -> bool {
+pub(crate) fn eponym_use(a: &Analysis<'_>, i: usize) -> bool {
     let tk = &a.toks[i];
     if !tk.e.is_some_and(|e| e.eponym()) {
         return false;
@@ -684,7 +733,18 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
     let mut i = 0;
     while i < n {
         let tk = a.toks[i];
-        if !tk.t.alpha {
+        // Most tokens can start no name: a cue word, a known name, an unknown word or an
+        // initial is needed.
+        let candidate = tk.t.alpha
+            && (tk.f & (flag::TITLE | flag::RELATIVE | flag::ROLE_BEFORE | flag::VERB_CUE | flag::LABEL) != 0
+                || tk.e.is_none()
+                || tk.t.len() == 1
+                || tk.e.is_some_and(|e| {
+                    (e.first_name().is_some() || e.surname().is_some() || !e.word())
+                        && !(e.clinical() && !a.capitalised(i))
+                })
+                || matches!(a.low(i), "social" | "family" | "visitors" | "visitor" | "psychosocial"));
+        if !candidate {
             i += 1;
             continue;
         }

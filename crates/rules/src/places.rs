@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use clinpost_core::{Category, Cue, Evidence, Gazetteer, Kind, RuleMeta, Severity, Span};
 
 use crate::lexicon::{lexicon, PlaceKind};
-use crate::names::{flag, Analysis};
+use crate::names::{eponym_use, flag, Analysis};
 use crate::tokens::Case;
 
 /// PHI012 location.
@@ -181,6 +181,17 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             continue;
         }
         let w = a.low(i);
+        // Most tokens can start no place: skip them before the rules' conditions.
+        let next_f = if i + 1 < n { a.toks[i + 1].f } else { 0 };
+        let candidate = tk.e.is_none_or(|e| e.place().is_some() || e.phrase_max() > 0 || !e.word())
+            || tk.f & flag::FAC_HEAD != 0
+            || next_f & (flag::UNIT | flag::STREET) != 0
+            || matches!(w, "st" | "saint" | "ward" | "u" | "univ" | "university")
+            || i + 1 < n && a.toks[i + 1].t.digit;
+        if !candidate {
+            i += 1;
+            continue;
+        }
         let prev = if i > 0 { a.low(i - 1) } else { "" };
         let prev_gap_ok = i > 0 && !a.toks[i - 1].t.gap_has_newline(a.text);
         let prep_before = a.prev_has(i, flag::PREP) || i > 0 && a.gap(i - 1).trim_end().ends_with('@');
@@ -190,12 +201,30 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         // 1. Multi-word gazetteer phrases (longest first).
         if let Some(e) = tk.e {
             let max = e.phrase_max();
-            if max > 0 && (a.capitalised(i) || tk.caps_line || tk.lower_line) {
+            let uncased = tk.caps_line || tk.lower_line;
+            // Only shapes that could be accepted below are looked up: on a mixed-case line a
+            // run of capitalised words, elsewhere a phrase after a place cue or headed by a word
+            // that is not an everyday one.
+            let worth = if uncased {
+                prep_before || moved || !e.common_word()
+            } else {
+                a.capitalised(i)
+            };
+            if max > 0 && worth {
                 let mut found = None;
-                let mut k = (i + max).min(n - 1);
+                let mut last = i;
+                while last + 1 < n
+                    && last < i + max
+                    && !a.toks[last + 1].t.digit
+                    && a.gap_only(last, b".-'")
+                    && a.gap(last).len() <= 3
+                    && (uncased || a.capitalised(last + 1) || matches!(a.low(last + 1), "of" | "upon" | "on" | "the" | "de" | "le" | "la" | "en"))
+                {
+                    last += 1;
+                }
+                let mut k = last;
                 while k > i {
-                    let gaps_ok = (i..k).all(|m| a.gap_only(m, b".-'") && a.gap(m).len() <= 3);
-                    if gaps_ok {
+                    {
                         key.clear();
                         for m in i..=k {
                             if m > i {
@@ -210,7 +239,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                     }
                     k -= 1;
                 }
-                if let Some((k, kind)) = found {
+                if let Some((k, kind)) = found.filter(|_| !eponym_use(a, i)) {
                     // A phrase of capitalised words, or any phrase after a place cue.
                     let all_caps = (i..=k).all(|m| a.capitalised(m));
                     let distinctive = (i..=k).any(|m| {
@@ -470,6 +499,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                 if settlement
                     && ok
                     && !title_before
+                    && !eponym_use(a, i)
                     && !e.clinical()
                     && !e.drug()
                     && tk.t.len() >= 3
