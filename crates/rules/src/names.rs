@@ -392,8 +392,20 @@ impl<'a> Analysis<'a> {
     /// Token `i` is capitalised where case carries information (a mixed-case line).
     pub fn capitalised(&self, i: usize) -> bool {
         let tk = &self.toks[i];
-        !tk.caps_line && !tk.lower_line && matches!(tk.t.case, Case::Title | Case::Mixed | Case::Upper)
+        // On a mixed-case line a short word in capitals is an abbreviation far more often than
+        // a name (CXR, ABI, ETT); a long one may be a surname written in capitals.
+        !tk.caps_line
+            && !tk.lower_line
+            && (matches!(tk.t.case, Case::Title | Case::Mixed)
+                || tk.t.case == Case::Upper && tk.t.len() >= 5)
             || tk.lower_line && tk.t.case != Case::Lower
+    }
+
+    /// Token `i` is capitalised or in capitals on a mixed-case line (acronyms included: "MD
+    /// Hospital", "UCL Hospital").
+    pub fn cased(&self, i: usize) -> bool {
+        let tk = &self.toks[i];
+        self.capitalised(i) || !tk.caps_line && !tk.lower_line && tk.t.case == Case::Upper
     }
 
     /// Token `i` starts a sentence (first token, or after . ! ? : or a line break).
@@ -467,7 +479,9 @@ const NAME_STOP: &[&str] = &[
     "family", "both", "other", "others", "each", "some", "any", "was", "visited", "visit",
     "visiting", "present", "at", "bedside", "in", "into", "came", "come", "said", "spoke",
     "given", "still", "new", "may", "now", "just", "well", "very", "only", "again",
-    "jesus", "christ", "god", "lord", "ok", "okay",
+    "jesus", "christ", "god", "lord", "ok", "okay", "care", "case", "skin", "wound", "charge",
+    "primary", "resource", "night", "day", "floor", "unit", "ward", "see", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "english", "speaking",
 ];
 
 /// Verbs and phrases often followed by a person's name.
@@ -565,7 +579,13 @@ fn name_like_after_cue(a: &Analysis<'_>, k: usize) -> bool {
             }
             !e.word() && cap
         }
-        None => cap || tk.caps_line || tk.lower_line && tk.t.len() >= 3,
+        // An unknown lower-case word after a cue is a name only when set off ("son, smokey,").
+        None => {
+            cap || tk.caps_line
+                || tk.lower_line
+                    && tk.t.len() >= 3
+                    && (k + 1 >= a.toks.len() || a.gap(k).trim_start().starts_with([',', ')', '(', ':', ';', '-']))
+        }
     }
 }
 
@@ -819,7 +839,7 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
         // C. Role or verb cue before a name ("NP CAROL", "resident Jane Smith", "page Suzette").
         if next_ok
             && a.has(i, flag::ROLE_BEFORE | flag::VERB_CUE)
-            && a.gap_only(i, b":.-")
+            && a.gap_only(i, b":-")
         {
             let mut k = i + 1;
             // "spoke with", "discussed with", "spoke to"
@@ -920,6 +940,9 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
             && a.gap_only(i, b".")
             && surname_like(a, i + 1)
             && a.toks[i + 1].e.is_none_or(|e| !e.word() && !e.clinical())
+            // Not "u/o. hematuria", "a.m. hypoxic", nor a SOAP heading ("P. Antibiotics").
+            && (i == 0 || a.gap(i - 1).ends_with([' ', '\t', '(', '-']) && !a.gap(i - 1).contains('\n'))
+            && (a.capitalised(i + 1) || a.toks[i + 1].e.is_some_and(|e| e.surname().is_some()) || a.toks[i + 1].t.len() >= 5)
             && !(i > 0 && matches!(a.low(i - 1), "q" | "p" | "no" | "vol" | "fig" | "pg" | "p."))
         {
             let j = extend_name(a, i + 1, 2);

@@ -93,7 +93,7 @@ pub(crate) const FACILITY_HEADS: &[&str] = &[
 /// Heads that need a capitalised, proper name before them (everyday words otherwise).
 pub(crate) const WEAK_HEADS: &[&str] = &[
     "surgery", "practice", "centre", "center", "ctr", "home", "lodge", "manor", "house",
-    "memorial", "clinic", "rehab", "er", "ew", "ed", "ae",
+    "memorial", "clinic", "rehab", "er", "ew", "ed", "ae", "general",
 ];
 
 /// Words before "centre/center/home" that make them a facility ("Health Centre", "Care Home").
@@ -239,7 +239,9 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                     }
                     k -= 1;
                 }
-                if let Some((k, kind)) = found.filter(|_| !eponym_use(a, i)) {
+                if let Some((k, kind)) =
+                    found.filter(|&(k, _)| !eponym_use(a, i) && tk.t.len() >= 2 && a.toks[k].t.end - tk.t.start >= 5)
+                {
                     // A phrase of capitalised words, or any phrase after a place cue.
                     let all_caps = (i..=k).all(|m| a.capitalised(m));
                     let distinctive = (i..=k).any(|m| {
@@ -442,6 +444,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                     && a.toks[i + 1].t.digit
                     && !a.toks[i + 1].t.alpha
                     && a.toks[i + 1].t.len() <= 2
+                    && !a.toks[i + 1].t.possessive
                     && a.gap(i + 1) != "."
                     && !(i + 2 < n && a.gap_is_space(i + 1) && a.has(i + 2, flag::MEASURE))
             };
@@ -494,11 +497,12 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                 } else if e.word() || named || tk.t.len() <= 3 {
                     cue && cap
                 } else {
-                    cap && !a.sentence_start(i) || cue && (cap || uncased && p.pop_bucket >= 6)
+                    cap && !a.sentence_start(i) || cue && (cap || uncased && p.pop_bucket >= 7)
                 };
                 if settlement
                     && ok
                     && !title_before
+                    && !a.has(i, flag::STOP)
                     && !eponym_use(a, i)
                     && !e.clinical()
                     && !e.drug()
@@ -534,7 +538,7 @@ fn proper_like(a: &Analysis<'_>, i: usize) -> bool {
         return false;
     }
     if let Some(e) = tk.e {
-        if (e.clinical() || e.drug()) && !a.capitalised(i) {
+        if (e.clinical() || e.drug()) && !a.cased(i) {
             return false;
         }
     }
@@ -546,7 +550,11 @@ fn proper_like(a: &Analysis<'_>, i: usize) -> bool {
 fn saint_name(a: &Analysis<'_>, k: usize) -> bool {
     let tk = &a.toks[k];
     let Some(e) = tk.e else { return false };
-    if !(e.first_name().is_some() || e.surname().is_some()) || e.clinical() {
+    if !(e.first_name().is_some_and(|(_, w)| w >= 5) || e.surname().is_some() && !e.common_word())
+        || e.clinical()
+        || tk.t.len() < 3
+        || a.has(k, flag::STOP)
+    {
         return false;
     }
     let cap = a.capitalised(k);
@@ -558,67 +566,90 @@ fn saint_name(a: &Analysis<'_>, k: usize) -> bool {
 
 /// Where the name of the facility whose head word is token `i` starts, if it has one.
 fn facility_start(a: &Analysis<'_>, i: usize) -> Option<usize> {
+    let n = a.toks.len();
     let w = a.low(i);
+    // "House diet", "general discomfort": a head word used as an everyday word.
+    if i + 1 < n
+        && matches!(
+            a.low(i + 1),
+            "diet" | "discomfort" | "anaesthetic" | "anesthesia" | "condition" | "appearance"
+        )
+    {
+        return None;
+    }
     let weak = a.has(i, flag::WEAK_HEAD);
-    let mut j = i;
+    let mut head_i = i;
     // "Health Centre", "Care Home": the qualifier belongs to the head.
     if matches!(w, "centre" | "center" | "ctr" | "home") {
-        if a.has(j - 1, flag::CENTRE_QUAL) && a.gap_is_space(j - 1) {
-            j -= 1;
+        if a.has(i - 1, flag::CENTRE_QUAL) && a.gap_is_space(i - 1) {
+            head_i = i - 1;
         } else if w == "home" {
             return None;
         }
     }
-    let head_i = j;
-    let mut names_n = 0;
-    let mut strong_seen = false;
-    while j > 0 && names_n < 4 {
+    // Walk back over the candidate name (at most four words).
+    let mut j = head_i;
+    while j > 0 && head_i - j < 4 {
         let p = j - 1;
-        if a.toks[p].t.gap_has_newline(a.text) || !a.gap_only(p, b".'-") || a.toks[p].t.digit {
+        // A full stop ends the walk unless it closes an abbreviation ("St.").
+        if a.gap(p).contains('.') && !(a.low(p) == "st" || a.toks[p].t.len() == 1) {
             break;
         }
-        if !proper_like(a, p) {
+        let lower_ok = a.toks[p].t.case == Case::Lower
+            && a.toks[p].t.alpha
+            && !a.toks[p].t.digit
+            && !a.has(p, flag::PLACE_STOP | flag::TITLE)
+            && a.toks[p].e.is_none_or(|e| !e.clinical() && !e.drug());
+        if a.toks[p].t.gap_has_newline(a.text)
+            || !a.gap_only(p, b".'-")
+            || !(proper_like(a, p) || lower_ok)
+        {
             break;
-        }
-        let cap = a.capitalised(p);
-        let e = a.toks[p].e;
-        let common = e.is_some_and(|e| e.common_word());
-        let plain_word = e.is_some_and(|e| e.word());
-        // On a line without case information, an everyday word is part of the name only
-        // inside a run that starts with a place cue ("to holy cross hospital") or next to a
-        // word that is no English word ("franklin square hosp").
-        if !cap && plain_word {
-            let cue_left = (0..p).rev().take(3).find(|&q| !a.toks[q].e.is_some_and(|e| e.common_word()) || a.has(q, flag::PREP | flag::MOVE));
-            let ok = !weak
-                && (strong_seen || cue_left.is_some_and(|q| a.has(q, flag::PREP | flag::MOVE) || !a.toks[q].e.is_some_and(|e| e.word())));
-            if !ok || common && weak {
-                break;
-            }
-        }
-        if weak && !cap && !(a.toks[p].caps_line && !plain_word) {
-            break;
-        }
-        if !plain_word {
-            strong_seen = true;
         }
         j = p;
-        names_n += 1;
     }
+    if j == head_i {
+        return None;
+    }
+    let names = j..head_i;
+    let uncased = a.toks[i].caps_line || a.toks[i].lower_line;
+    let word = |m: usize| a.toks[m].e.is_some_and(|e| e.word());
+    let common = |m: usize| a.toks[m].e.is_some_and(|e| e.common_word());
+    // A place cue right before the name: "to", "from", "by", "transferred to the".
+    let left_cue = j > 0
+        && !a.toks[j - 1].t.gap_has_newline(a.text)
+        && (a.has(j - 1, flag::PREP | flag::MOVE)
+            || a.low(j - 1) == "by"
+            || a.low(j - 1) == "the" && j > 1 && a.has(j - 2, flag::PREP | flag::MOVE));
     // "sent to Warren Grant EW": a department after a name needs a movement before it.
     if matches!(w, "er" | "ew" | "ed" | "ae")
-        && !(a.toks[i].t.case == Case::Upper && j > 0 && a.has(j - 1, flag::PREP) && (0..j).rev().take(3).any(|q| a.has(q, flag::MOVE)))
+        && !(a.toks[i].t.case == Case::Upper
+            && left_cue
+            && (0..j).rev().take(3).any(|q| a.has(q, flag::MOVE)))
     {
         return None;
     }
-    let head_cap = a.capitalised(head_i)
-        || a.toks[i].caps_line
-        || a.toks[i].lower_line
-        || !weak && (j..head_i).all(|m| a.capitalised(m));
-    let names_capitalised = names_n >= 2 && (j..head_i).all(|m| a.capitalised(m));
-    (names_n > 0
-        && (!weak || a.capitalised(i) || a.toks[i].caps_line && strong_seen || names_capitalised)
-        && (head_cap || names_capitalised))
-        .then_some(j)
+    let all_cased = names.clone().all(|m| a.cased(m));
+    let any_distinct = names.clone().any(|m| !word(m));
+    let accept = if !uncased {
+        if all_cased {
+            // Mixed-case line: "Calvert Hospital", "Riverside Surgery", "Sacred Heart memorial".
+            !weak || a.capitalised(i) || names.len() >= 2
+        } else {
+            // Lower-case name on a mixed line: only before a hospital word, after a cue.
+            !weak && left_cue && names.clone().all(|m| a.toks[m].t.case == Case::Lower)
+        }
+    } else if weak && a.toks[i].lower_line {
+        // All lower case: "talk about any surgery" is no facility; "to keeley house" is.
+        left_cue && any_distinct
+    } else if weak {
+        // "BY HOLY CROSS REHAB", "from Keeley House": a cue and a real name.
+        left_cue && (any_distinct || names.len() >= 2) || any_distinct && names.clone().all(|m| !common(m))
+    } else {
+        // "CALVERT HOSPITAL", "TO UNION HOSP", "franklin square hosp".
+        any_distinct || left_cue
+    };
+    accept.then_some(j)
 }
 
 /// Other occurrences of found ward and facility names (distinctive words only).

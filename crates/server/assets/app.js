@@ -1,0 +1,2 @@
+// Placeholder: the page engineer replaces this file.
+"use strict";

@@ -1,0 +1,1 @@
+//! clinpost server (work in progress).
