@@ -234,6 +234,15 @@ fn word_info(key: &str, buf: &mut String, cache: &mut [CachedWord]) -> (Option<E
         } else {
             lex.get(key)
         };
+        // The name lists spell without accents (ONS publishes "Zoe"): fold and try again.
+        let e = e.or_else(|| {
+            if key.is_ascii() {
+                return None;
+            }
+            buf.clear();
+            buf.extend(key.chars().map(fold_accent));
+            lex.get(buf)
+        });
         (e, f)
     };
     let b = key.as_bytes();
@@ -256,6 +265,21 @@ fn word_info(key: &str, buf: &mut String, cache: &mut [CachedWord]) -> (Option<E
     slot.entry = e.map_or(0, |e| e.bits());
     slot.flags = f;
     (e, f)
+}
+
+/// The letter without its accent, for the common Latin accents; other characters unchanged.
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        _ => c,
+    }
 }
 
 /// A token with its lexicon entry and line shape.
@@ -867,7 +891,11 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
                 let pair = k + 1 < n
                     && a.gap_is_space(k)
                     && a.toks[k + 1].t.case == a.toks[k].t.case
-                    && a.toks[k + 1].e.is_none_or(|e| !e.word() && !e.clinical() && !e.drug())
+                    && a.toks[k + 1].e.is_none_or(|e| {
+                        !e.clinical()
+                            && !e.drug()
+                            && (!e.word() || e.surname().is_some() && a.capitalised(k + 1))
+                    })
                     && !a.has(k + 1, flag::STOP | flag::ROLE_AFTER);
                 first
                     && (!common || pair)

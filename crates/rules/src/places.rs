@@ -476,7 +476,24 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             }
         }
 
-        // 8. Single-word gazetteer places.
+        // 9. A town written before its postcode: "Settle BD24 9JE".
+        if a.capitalised(i)
+            && tk.e.is_some_and(|e| e.place().is_some_and(|p| p.kind != PlaceKind::Region))
+            && i + 2 < n
+            && a.gap_only(i, b",")
+            && outward_code(a.word(i + 1))
+            && a.gap_is_space(i + 1)
+            && inward_code(a.word(i + 2))
+            && !in_name(tk.t.start, tk.t.end)
+        {
+            let ev = vec![Evidence::Gazetteer(Gazetteer::Settlement), Evidence::ContextWord(Cue::Place)];
+            out.push((Span::new(tk.t.start, tk.t.end), ev, What::Settlement));
+            covered_until = tk.t.end;
+            i += 1;
+            continue;
+        }
+
+        // 10. Single-word gazetteer places.
         if let Some(e) = tk.e {
             if let Some(p) = e.place() {
                 let settlement = matches!(p.kind, PlaceKind::Settlement | PlaceKind::Facility);
@@ -650,6 +667,24 @@ fn facility_start(a: &Analysis<'_>, i: usize) -> Option<usize> {
         any_distinct || left_cue
     };
     accept.then_some(j)
+}
+
+/// The shape of a UK outward code (LS6, SW1A, M1), case-insensitive.
+fn outward_code(w: &str) -> bool {
+    let b = w.as_bytes();
+    let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let digits = b[letters..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let rest = b.len() - letters - digits;
+    (1..=2).contains(&letters)
+        && (1..=2).contains(&digits)
+        && rest <= 1
+        && b[letters + digits..].iter().all(|c| c.is_ascii_alphabetic())
+}
+
+/// The shape of a UK inward code (9JE): a digit and two letters.
+fn inward_code(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() == 3 && b[0].is_ascii_digit() && b[1].is_ascii_alphabetic() && b[2].is_ascii_alphabetic()
 }
 
 /// Other occurrences of found ward and facility names (distinctive words only).
