@@ -163,12 +163,37 @@ pub(crate) mod flag {
     pub const MEASURE: u32 = 1 << 18;
     /// Hospital department after a facility abbreviation (ER, EW, cath).
     pub const DEPT: u32 = 1 << 19;
+    /// Landscape word after a named area (shore, valley).
+    pub const GEO_HEAD: u32 = 1 << 20;
 }
 
+/// A fast non-cryptographic hasher for the small closed-class map (FxHash's multiply-rotate):
+/// the keys are our own word lists, so flooding is no concern.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordMap<V> = std::collections::HashMap<&'static str, V, std::hash::BuildHasherDefault<WordHasher>>;
+
 /// The closed-class lists, one bit each.
-static CLOSED: std::sync::LazyLock<std::collections::HashMap<&'static str, u32>> =
+static CLOSED: std::sync::LazyLock<WordMap<u32>> =
     std::sync::LazyLock::new(|| {
-        let mut m = std::collections::HashMap::new();
+        let mut m = WordMap::default();
         let lists: &[(&[&str], u32)] = &[
             (TITLES, flag::TITLE),
             (STRONG_TITLES, flag::STRONG_TITLE),
@@ -190,6 +215,7 @@ static CLOSED: std::sync::LazyLock<std::collections::HashMap<&'static str, u32>>
             (places::H_ABBREVS, flag::H_ABBREV),
             (places::MEASURES, flag::MEASURE),
             (places::DEPTS, flag::DEPT),
+            (places::GEO_HEADS, flag::GEO_HEAD),
         ];
         for (list, bit) in lists {
             for w in *list {

@@ -90,6 +90,13 @@ pub(crate) const FACILITY_HEADS: &[&str] = &[
     "ctr", "home", "lodge", "manor", "house", "regional", "general", "er", "ew", "ed", "ae",
 ];
 
+/// Landscape words after a proper name that make it a named area ("the Eastern Shore", "Wye
+/// Valley"). They need a capitalised name, or a place cue on a line without case.
+pub(crate) const GEO_HEADS: &[&str] = &[
+    "shore", "coast", "valley", "island", "isle", "hills", "lakes", "peninsula", "moor",
+    "moors", "dales", "fens", "heath", "downs", "wolds", "marshes", "estuary", "forest",
+];
+
 /// Heads that need a capitalised, proper name before them (everyday words otherwise).
 pub(crate) const WEAK_HEADS: &[&str] = &[
     "surgery", "practice", "centre", "center", "ctr", "home", "lodge", "manor", "house",
@@ -184,7 +191,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         // Most tokens can start no place: skip them before the rules' conditions.
         let next_f = if i + 1 < n { a.toks[i + 1].f } else { 0 };
         let candidate = tk.e.is_none_or(|e| e.place().is_some() || e.phrase_max() > 0 || !e.word())
-            || tk.f & flag::FAC_HEAD != 0
+            || tk.f & (flag::FAC_HEAD | flag::GEO_HEAD) != 0
             || next_f & (flag::UNIT | flag::STREET) != 0
             || matches!(w, "st" | "saint" | "ward" | "u" | "univ" | "university")
             || i + 1 < n && a.toks[i + 1].t.digit;
@@ -206,7 +213,11 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             // run of capitalised words, elsewhere a phrase after a place cue or headed by a word
             // that is not an everyday one.
             let worth = if uncased {
-                prep_before || moved || !e.common_word()
+                prep_before
+                    || moved
+                    || !e.common_word()
+                        && !e.clinical()
+                        && (e.place().is_some() || e.first_name().is_some() || e.surname().is_some())
             } else {
                 a.capitalised(i)
             };
@@ -282,15 +293,18 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             }
         }
 
-        // 2. Facility head word after a proper name: walk back over the name.
-        if a.has(i, flag::FAC_HEAD) && i > 0 {
+        // 2. Facility or landscape head word after a proper name ("Calvert Hospital", "the
+        //    Eastern Shore"): walk back over the name.
+        if a.has(i, flag::FAC_HEAD | flag::GEO_HEAD) && i > 0 {
             if let Some(j) = facility_start(a, i) {
                 let s = a.toks[j].t.start;
+                let geo = a.has(i, flag::GEO_HEAD);
                 let ev = vec![
                     Evidence::ContextWord(Cue::Place),
-                    Evidence::Gazetteer(Gazetteer::Facility),
+                    Evidence::Gazetteer(if geo { Gazetteer::Settlement } else { Gazetteer::Facility }),
                 ];
-                out.push((Span::new(s, tk.t.end), ev, What::Facility));
+                let what = if geo { What::Settlement } else { What::Facility };
+                out.push((Span::new(s, tk.t.end), ev, what));
                 covered_until = tk.t.end;
                 i += 1;
                 continue;
@@ -420,6 +434,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         let after_on = prev_gap_ok && matches!(prev, "on" | "per");
         if (after_to || after_on)
             && tk.t.len() >= 4
+            && (matches!(tk.t.case, Case::Title | Case::Upper) || tk.lower_line)
             && !a.has(i, flag::STOP | flag::FAC_HEAD | flag::UNIT | flag::MEASURE)
         {
             let word = a.word(i);
@@ -648,7 +663,15 @@ fn facility_start(a: &Analysis<'_>, i: usize) -> Option<usize> {
     }
     let all_cased = names.clone().all(|m| a.cased(m));
     let any_distinct = names.clone().any(|m| !word(m));
-    let accept = if !uncased {
+    let accept = if a.has(i, flag::GEO_HEAD) {
+        if !uncased {
+            all_cased && a.capitalised(i)
+        } else if a.toks[i].lower_line {
+            left_cue && any_distinct
+        } else {
+            left_cue
+        }
+    } else if !uncased {
         if all_cased {
             // Mixed-case line: "Calvert Hospital", "Riverside Surgery", "Sacred Heart memorial".
             !weak || a.capitalised(i) || names.len() >= 2
