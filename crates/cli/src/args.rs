@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive). Parsing only: no I/O happens here, so `--help` and usage
 //! errors cost nothing at start-up.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -25,6 +26,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain a rule: what it flags, why, the guidance it cites and examples.
     Explain(ExplainArgs),
+    /// Start the local web page and HTTP API (http://127.0.0.1:8765/ by default).
+    Serve(ServeArgs),
 }
 
 /// Output format of `check`.
@@ -170,6 +173,29 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// A rule code (PHI001) or name (nhs-number); case-insensitive.
     pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on; 0 picks a free port.
+    #[arg(long, value_name = "N", default_value_t = 8765)]
+    pub port: u16,
+
+    /// Address to listen on. Anything but a loopback address lets other machines send drafts.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+
+    /// Let web pages from this exact origin call the API (e.g. https://forum.example); repeatable.
+    #[arg(long = "cors-origin", value_name = "URL")]
+    pub cors_origins: Vec<String>,
+
+    /// Do not log requests (method, route, status, latency, sizes) on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 fn parse_audience(s: &str) -> Result<Audience, String> {

@@ -13,6 +13,7 @@ mod config;
 mod human;
 mod input;
 mod sarif;
+mod serve;
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -103,6 +104,7 @@ fn run(cli: Cli) -> Result<u8> {
             out.flush()?;
             Ok(0)
         }
+        Command::Serve(a) => serve::run(a),
     }
 }
 

@@ -86,12 +86,7 @@ fn main() {
                     writeln!(
                         w,
                         "{id}\t{}\t{}..{}\t{:?}\t{}\t{:?}",
-                        f.rule.code,
-                        f.span.start,
-                        f.span.end,
-                        f.confidence,
-                        f.message,
-                        f.evidence
+                        f.rule.code, f.span.start, f.span.end, f.confidence, f.message, f.evidence
                     )
                     .unwrap();
                 }

@@ -282,7 +282,23 @@ fn outward(text: &str, start: usize, end: usize, out: &mut Vec<Finding>) {
                 w2,
                 "is" | "comes" | "originally" | "patient" | "lady" | "man" | "woman"
             ));
-    if explicit || (place_cue && s.as_bytes()[1].is_ascii_alphabetic() && !clinical_token(s)) {
+    // "at the LS6 practices", "in the SW1A area": a district named with "the" after a place
+    // preposition, or followed by a place noun.
+    let next = text[end..]
+        .trim_start_matches([' ', '\t'])
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let district_cue = w1 == "the" && matches!(w2, "at" | "in" | "around" | "near" | "across" | "covering")
+        || matches!(
+            next.as_str(),
+            "practice" | "practices" | "area" | "areas" | "district" | "postcode" | "surgery"
+                | "surgeries" | "residents" | "patch" | "catchment"
+        ) && !matches!(w1, "of" | "x");
+    if explicit
+        || ((place_cue || district_cue) && s.as_bytes()[1].is_ascii_alphabetic() && !clinical_token(s))
+    {
         out.push(Finding::new(
             &POSTCODE,
             Span::new(start, end),

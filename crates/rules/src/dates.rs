@@ -25,7 +25,7 @@ use std::sync::LazyLock;
 use clinpost_core::{
     Category, Cue, Detector, Document, Evidence, Finding, Kind, RuleMeta, Severity, Span,
 };
-use regex::{Captures, Regex};
+use regex::{CaptureLocations, Regex};
 
 use crate::validators::{
     before_on_line, byte_at, byte_before, calendar_date_valid, day_month_plausible, expand_year,
@@ -196,6 +196,8 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?-u:\b)(?P<y4>(?:19|20)[0-9]{2})(?P<dec>[sS])?(?-u:\b)".to_string(),
         // Two-digit years after a dated event: MI 92, CABG 81, CVA in 94 and 00.
         r"(?i:(?-u:\b)(?:mi|ami|imi|nstemi|stemi|cabg|cabgx?[0-9]|cva|tia|avr|mvr|ptca|pci|stents?|redo|dx|diagnosed|surgery|ablation|cholecystectomy|chole|appendectomy|nephrectomy|mastectomy|mastectomies|lobectomy|colectomy|hysterectomy|tah|turp|cardioversion|bypass|transplant|thyroidectomy|stroke|mva)(?:\s*x\s*[0-9])?[\s,]+(?:in\s+)?(?P<y2e>[0-9]{2})(?-u:\b)(?:\s*(?:and|&|,)\s*(?:in\s+)?(?P<y2f>[0-9]{2})(?-u:\b))?)".to_string(),
+        // An age said of a person: "she is 93", "Mum turned 100", "he's 97".
+        r"(?i:(?-u:\b)(?:he|she|who|pt|patient|mum|mom|mother|dad|father|gran|granny|grandma|grandad|grandpa|nan|nana|lady|gentleman|gent|man|woman|husband|wife)(?:'s|\s+(?:is|was|turned|turns|will\s+be|has\s+turned|is\s+turning|just\s+turned))\s+(?P<age5>[0-9]{2,3}))(?-u:\b)".to_string(),
     ];
     Regex::new(&p.join("|")).expect("dates regex")
 });
@@ -408,7 +410,9 @@ impl Detector for Dates {
         // "mastectomies 11" but holds "11/92"), so after a rejection the search resumes one
         // character after the candidate's start, otherwise after its end.
         let mut pos = 0;
-        while let Some(c) = CANDIDATE.captures_at(text, pos) {
+        let mut locs = CANDIDATE.capture_locations();
+        while CANDIDATE.captures_read_at(&mut locs, text, pos).is_some() {
+            let c = Caps { text, locs: &locs };
             let m = c.get(0).expect("group 0");
             let before = out.len();
             scan(text, &c, out);
@@ -421,6 +425,101 @@ impl Detector for Dates {
                 break;
             }
         }
+    }
+}
+
+/// A group of a CANDIDATE match: the subset of `regex::Match` the scanners use, read from a
+/// reused `CaptureLocations` (no allocation, no hashing of group names per candidate).
+#[derive(Clone, Copy)]
+struct M<'t> {
+    text: &'t str,
+    s: usize,
+    e: usize,
+}
+
+impl<'t> M<'t> {
+    fn start(&self) -> usize {
+        self.s
+    }
+    fn end(&self) -> usize {
+        self.e
+    }
+    fn len(&self) -> usize {
+        self.e - self.s
+    }
+    fn is_empty(&self) -> bool {
+        self.e == self.s
+    }
+    fn as_str(&self) -> &'t str {
+        &self.text[self.s..self.e]
+    }
+}
+
+/// The groups of one CANDIDATE match.
+struct Caps<'t> {
+    text: &'t str,
+    locs: &'t CaptureLocations,
+}
+
+impl<'t> Caps<'t> {
+    fn get(&self, i: usize) -> Option<M<'t>> {
+        self.locs.get(i).map(|(s, e)| M {
+            text: self.text,
+            s,
+            e,
+        })
+    }
+    fn name(&self, name: &str) -> Option<M<'t>> {
+        self.get(group_index(name))
+    }
+}
+
+/// Index of a named group of CANDIDATE (checked against the regex by a test).
+fn group_index(name: &str) -> usize {
+    match name {
+        "iso" => 1,
+        "iy" => 2,
+        "im" => 3,
+        "id" => 4,
+        "dmy" => 5,
+        "a" => 6,
+        "b" => 7,
+        "y" => 8,
+        "age" => 9,
+        "age2" => 10,
+        "age3" => 11,
+        "age3c" => 12,
+        "age4" => 13,
+        "md" => 14,
+        "c" => 15,
+        "d" => 16,
+        "hy" => 17,
+        "hc" => 18,
+        "hd" => 19,
+        "dmon" => 20,
+        "dd" => 21,
+        "mon1" => 22,
+        "y1" => 23,
+        "y1b" => 24,
+        "mond" => 25,
+        "mon2" => 26,
+        "dd2" => 27,
+        "y2" => 28,
+        "mony" => 29,
+        "mon3" => 30,
+        "y3" => 31,
+        "wd" => 32,
+        "ord" => 33,
+        "ordm" => 34,
+        "mon" => 35,
+        "ay" => 36,
+        "ty" => 37,
+        "y4" => 38,
+        "dec" => 39,
+        "y2e" => 40,
+        "y2f" => 41,
+        "age5" => 42,
+        _ => unreachable!("unknown group {name}"),
     }
 }
 
@@ -457,7 +556,7 @@ pub(crate) fn next_char(text: &str, i: usize) -> usize {
         .map_or(text.len(), |ch| i + ch.len_utf8())
 }
 
-fn num(c: &Captures<'_>, name: &str) -> u32 {
+fn num(c: &Caps<'_>, name: &str) -> u32 {
     c.name(name)
         .and_then(|m| m.as_str().trim_matches('\'').parse().ok())
         .unwrap_or(0)
@@ -545,8 +644,8 @@ fn push_age(text: &str, span: Span, ev: Vec<Evidence>, out: &mut Vec<Finding>) {
     out.push(Finding::new(&AGE_OVER_89, span, "age 90 or over", ev));
 }
 
-fn scan(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
-    let sp = |m: regex::Match<'_>| Span::new(m.start(), m.end());
+fn scan(text: &str, c: &Caps<'_>, out: &mut Vec<Finding>) {
+    let sp = |m: M<'_>| Span::new(m.start(), m.end());
     if let Some(m) = c.name("iso") {
         let (y, mo, d) = (num(c, "iy"), num(c, "im"), num(c, "id"));
         if calendar_date_valid(y, mo, d)
@@ -591,6 +690,21 @@ fn scan(text: &str, c: &Captures<'_>, out: &mut Vec<Finding>) {
             )
         });
         if c.name("age3c").is_some() || aged {
+            push_age(
+                text,
+                sp(m),
+                vec![Evidence::Plausible, Evidence::ContextWord(Cue::Label)],
+                out,
+            );
+        }
+    } else if let Some(m) = c.name("age5") {
+        let n = num(c, "age5");
+        let nw = next_word(text, m.end());
+        if (90..=125).contains(&n)
+            && !glued_after(text, m.end())
+            && !is_unit_word(&nw)
+            && byte_at(text, m.end()) != Some(b'%')
+        {
             push_age(
                 text,
                 sp(m),
@@ -885,7 +999,7 @@ fn month_day_ok(mon: &str, day: u32, day_first: bool) -> bool {
     month_word_ok(mon, day_first) && day_month_plausible(month_index(mon), day)
 }
 
-fn scan_dmy(text: &str, c: &Captures<'_>, m: regex::Match<'_>, out: &mut Vec<Finding>) {
+fn scan_dmy(text: &str, c: &Caps<'_>, m: M<'_>, out: &mut Vec<Finding>) {
     let (a, b) = (num(c, "a"), num(c, "b"));
     // Separators must agree, except 11/21.93; "5.6/67" and "3-4/10" are values and ranges.
     let seps: Vec<u8> = m
@@ -962,7 +1076,7 @@ fn scan_dmy(text: &str, c: &Captures<'_>, m: regex::Match<'_>, out: &mut Vec<Fin
     );
 }
 
-fn scan_md(text: &str, a: u32, b: u32, m: regex::Match<'_>, dlen: usize, out: &mut Vec<Finding>) {
+fn scan_md(text: &str, a: u32, b: u32, m: M<'_>, dlen: usize, out: &mut Vec<Finding>) {
     if glued_before(text, m.start())
         || glued_after(text, m.end())
         || byte_before(text, m.start()).is_some_and(|x| x.is_ascii_alphabetic())
@@ -1021,11 +1135,17 @@ fn scan_md(text: &str, a: u32, b: u32, m: regex::Match<'_>, dlen: usize, out: &m
         return;
     }
     // UK durations: 3/7 (days), 2/52 (weeks), 6/12 (months), 8/24 (hours).
+    // Weeks (x/52) are never a day and month; x/52 as March 1952 would need a date cue.
+    if b == 52 && a < 52 && !DATE_CUE.contains(&p1) {
+        return;
+    }
     if matches!(b, 7 | 12 | 24 | 52)
         && a < b
         && (matches!(
             p1,
-            "for" | "x" | "over" | "past" | "last" | "within" | "next" | "after"
+            "for" | "x" | "over" | "past" | "last" | "within" | "next" | "after" | "actually"
+                | "approx" | "approximately" | "about" | "around" | "roughly" | "nearly"
+                | "almost" | "only" | "just"
         ) || matches!(
             nw.as_str(),
             "ago"
@@ -1141,7 +1261,7 @@ fn after_words(text: &str, pos: usize, n: usize) -> Vec<String> {
         .collect()
 }
 
-fn scan_year4(text: &str, c: &Captures<'_>, m: regex::Match<'_>, out: &mut Vec<Finding>) {
+fn scan_year4(text: &str, c: &Caps<'_>, m: M<'_>, out: &mut Vec<Finding>) {
     let y = num(c, "y4");
     if !(1900..=2029).contains(&y) || glued_before(text, m.start()) || glued_after(text, m.end()) {
         return;
@@ -1318,6 +1438,15 @@ mod tests {
 
     fn spans(t: &str) -> Vec<String> {
         run(t).into_iter().map(|x| x.1).collect()
+    }
+
+    #[test]
+    fn group_indexes_match_the_regex() {
+        for (i, n) in CANDIDATE.capture_names().enumerate() {
+            if let Some(n) = n {
+                assert_eq!(group_index(n), i, "{n}");
+            }
+        }
     }
 
     #[test]

@@ -652,6 +652,17 @@ fn gazetteer_first(a: &Analysis<'_>, i: usize) -> bool {
     if e.place().is_some_and(|p| p.kind == PlaceKind::Region) {
         return false;
     }
+    // "from June", "in April": a month, not a person.
+    if matches!(a.low(i), "april" | "may" | "june" | "july" | "august")
+        && i > 0
+        && matches!(
+            a.low(i - 1),
+            "in" | "on" | "from" | "since" | "until" | "till" | "by" | "of" | "early" | "late"
+                | "mid" | "end" | "last" | "next" | "this" | "during" | "before" | "after"
+        )
+    {
+        return false;
+    }
     if e.word() {
         // Rose, Will, Bill: a name only when capitalised mid-sentence, and never a common word
         // without a cue.

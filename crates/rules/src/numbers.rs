@@ -17,8 +17,8 @@ use clinpost_core::{
 use regex::Regex;
 
 use crate::validators::{
-    before_on_line, byte_at, byte_before, chi_valid, digits_of, hc_range, nhs_mod11,
-    nino_prefix_valid,
+    before_on_line, break_table, byte_at, byte_before, ceil_boundary, chi_valid, digit_mask16,
+    digits_of, floor_boundary, hc_range, next_break, nhs_mod11, nino_prefix_valid,
 };
 
 const GUIDANCE: &[&str] = &["gmc-sm/no-public-patient-discussion", "hipaa/safe-harbor"];
@@ -134,6 +134,23 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("numbers regex")
 });
 
+/// Bytes no CANDIDATE match can contain (anything but ASCII letters, digits, space and '-').
+static BREAK: [bool; 256] = break_table(&[
+    (b'0', b'9'),
+    (b'A', b'Z'),
+    (b'a', b'z'),
+    (b' ', b' '),
+    (b'-', b'-'),
+]);
+
+/// Index of a named group of CANDIDATE.
+fn group_index(name: &str) -> usize {
+    CANDIDATE
+        .capture_names()
+        .position(|n| n == Some(name))
+        .expect("group")
+}
+
 static NHS_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)(?-u:\b)(?:nhs|chi|h ?& ?c|health and care)(?:\s*(?:no\.?|nos\.?|number|num|#))?\s*(?:is|was)?\s*[:#.=-]?\s*$",
@@ -169,16 +186,41 @@ impl Detector for Numbers {
 
     fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
         let text = doc.text;
-        // Prefilter: at least six ASCII digits somewhere.
-        if text.bytes().filter(u8::is_ascii_digit).take(6).count() < 6 {
-            return;
-        }
-        for c in CANDIDATE.captures_iter(text) {
-            if let Some(m) = c.name("ten") {
-                check_ten(text, m.start(), m.end(), out);
-            } else if let Some(m) = c.name("ni") {
-                check_nino(text, m.start(), m.end(), out);
+        let b = text.as_bytes();
+        // Every candidate holds six digits within eight bytes (3-3 or 6 digits of a ten-digit
+        // run, 2-2-2 of a NINO), so within two neighbouring aligned 16-byte chunks; and it starts
+        // at most three bytes before them. Chunks are counted cheaply; the regex only runs from
+        // there to the next byte no candidate can contain, which gives the same matches as a
+        // search over the whole text (`captures_iter` order included).
+        let mut locs = CANDIDATE.capture_locations();
+        let (ten, ni) = (group_index("ten"), group_index("ni"));
+        let mut pos = 0;
+        let mut chunk = 0;
+        let mut prev = 0;
+        while chunk < b.len() {
+            let cur = digit_mask16(b, chunk).count_ones();
+            if prev + cur < 6 {
+                prev = cur;
+                chunk += 16;
+                continue;
             }
+            let start = floor_boundary(text, chunk.saturating_sub(16 + 3)).max(pos);
+            // From a char boundary, the first non-ASCII break byte is a lead byte: a boundary.
+            let from = ceil_boundary(text, (chunk + 16).max(start));
+            let end = next_break(b, from, &BREAK);
+            let hay = &text[..end];
+            let mut p = start;
+            while let Some(m) = CANDIDATE.captures_read_at(&mut locs, hay, p) {
+                if let Some((s, e)) = locs.get(ten) {
+                    check_ten(text, s, e, out);
+                } else if let Some((s, e)) = locs.get(ni) {
+                    check_nino(text, s, e, out);
+                }
+                p = m.end();
+            }
+            pos = end;
+            chunk = (end / 16 * 16).max(chunk + 16);
+            prev = 0;
         }
     }
 }

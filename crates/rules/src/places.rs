@@ -434,7 +434,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         let after_on = prev_gap_ok && matches!(prev, "on" | "per");
         if (after_to || after_on)
             && tk.t.len() >= 4
-            && (matches!(tk.t.case, Case::Title | Case::Upper) || tk.lower_line)
+            && (matches!(tk.t.case, Case::Title | Case::Upper) || tk.lower_line || !tk.t.digit)
             && !a.has(i, flag::STOP | flag::FAC_HEAD | flag::UNIT | flag::MEASURE)
         {
             let word = a.word(i);

@@ -205,6 +205,56 @@ pub fn ipv4_octets_valid(parts: &[&str]) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Scanning helpers: cheap byte-level prefilters that let the structured detectors run their
+// regexes on short windows instead of whole texts.
+
+/// Bit `k` set when `b[at + k]` is an ASCII digit, for `k < 16`; bytes past the end are not.
+#[inline]
+pub fn digit_mask16(b: &[u8], at: usize) -> u32 {
+    let mut m = 0u32;
+    if let Some(c) = b.get(at..at + 16) {
+        let c: &[u8; 16] = c.try_into().expect("16 bytes");
+        for (k, &x) in c.iter().enumerate() {
+            m |= u32::from(x.wrapping_sub(b'0') < 10) << k;
+        }
+    } else if let Some(c) = b.get(at..) {
+        for (k, &x) in c.iter().enumerate() {
+            m |= u32::from(x.wrapping_sub(b'0') < 10) << k;
+        }
+    }
+    m
+}
+
+/// The first index `>= from` whose byte is a break byte (`brk[byte]`), or `b.len()`.
+#[inline]
+pub fn next_break(b: &[u8], from: usize, brk: &[bool; 256]) -> usize {
+    b.get(from..)
+        .and_then(|s| s.iter().position(|&x| brk[x as usize]))
+        .map_or(b.len(), |i| from + i)
+}
+
+/// A break-byte table: true for every byte *not* in `keep` (ranges of bytes that may occur
+/// inside a match) except the ASCII word byte `_`. A regex match can never contain a break
+/// byte, and since break bytes are non-word ASCII, an ASCII `\b` at a break byte reads the same
+/// whether the haystack is cut there or not: cutting the haystack at a break byte never changes
+/// the matches found before it.
+pub const fn break_table(keep: &[(u8, u8)]) -> [bool; 256] {
+    let mut t = [true; 256];
+    t[b'_' as usize] = false;
+    let mut i = 0;
+    while i < keep.len() {
+        let (lo, hi) = keep[i];
+        let mut c = lo as usize;
+        while c <= hi as usize {
+            t[c] = false;
+            c += 1;
+        }
+        i += 1;
+    }
+    t
+}
+
+// ---------------------------------------------------------------------------------------------
 // Context helpers.
 
 /// Largest char boundary `<= i`.

@@ -1,2 +1,862 @@
-// Placeholder: the page engineer replaces this file.
-"use strict";
+// clinpost page: checks a draft against the local clinpost server as the person types.
+//
+// Rules this file keeps:
+// - It talks only to the server that served it (relative URLs; the CSP allows nothing else).
+// - User text and server text reach the page only as DOM text nodes (textContent), never as HTML.
+// - Spans are sliced with the findings' UTF-16 offsets (utf16_start / utf16_end), which is what
+//   JavaScript strings index by; the byte offsets are for other clients.
+'use strict';
+
+(function () {
+  const DEBOUNCE_MS = 150;
+  const CATEGORY_LABELS = {
+    identifier: 'Identifier',
+    'quasi-identifier': 'Quasi-identifier',
+    conduct: 'Conduct',
+    media: 'Media',
+  };
+  const SEVERITY_LABELS = { error: 'Error', warning: 'Warning', info: 'Note' };
+  const VERDICTS = {
+    ok: {
+      title: 'OK to post',
+      text: 'Nothing found that could identify a patient or breach guidance. Read it once more as the patient would.',
+    },
+    caution: {
+      title: 'Caution: review before posting',
+      text: 'Some details could narrow down who this is, or the post may conflict with professional guidance. Look at each finding below.',
+    },
+    'do-not-post': {
+      title: 'Do not post',
+      text: 'This draft could identify a patient or breaches professional guidance. Apply the fixes below, or use the safe version.',
+    },
+    empty: {
+      title: 'Nothing to check yet',
+      text: 'Type or paste a draft and it is checked as you go.',
+    },
+  };
+  const EXAMPLE =
+    'Seen Mr Pennington today, NHS 943 476 5919, doing well after his fall. ' +
+    'Lovely man, 94 and still gardening!';
+  const STORAGE_KEY = 'clinpost.context.v1';
+
+  const $ = (id) => document.getElementById(id);
+  const el = {
+    editor: $('editor'),
+    backdrop: $('backdrop'),
+    draft: $('draft'),
+    example: $('example-btn'),
+    verdict: $('verdict'),
+    verdictTitle: $('verdict-title'),
+    verdictText: $('verdict-text'),
+    verdictMeta: $('verdict-meta'),
+    announcer: $('announcer'),
+    findings: $('findings'),
+    findingsHeading: $('findings-heading'),
+    findingsCount: $('findings-count'),
+    findingsEmpty: $('findings-empty'),
+    applyAll: $('apply-all'),
+    safeText: $('safe-text'),
+    copySafe: $('copy-safe'),
+    author: $('ctx-author'),
+    audience: $('ctx-audience'),
+    membersField: $('ctx-members-field'),
+    membersLabel: $('ctx-members-label'),
+    members: $('ctx-members'),
+    membersError: $('ctx-members-error'),
+    template: $('finding-template'),
+  };
+
+  // ---- state --------------------------------------------------------------------------------
+  const state = {
+    text: '', // the text the current findings refer to (kept in step with the textarea)
+    findings: [], // findings, offsets valid for state.text
+    verdict: 'empty',
+    fixed: '',
+    stale: false, // the text changed since the last answer; findings were shifted, not re-checked
+    seq: 0, // number of the latest request sent
+    controller: null, // AbortController of the request in flight
+    timer: 0,
+    rules: new Map(), // code -> rule from /v1/rules
+    guidance: new Map(), // guidance id -> {id, source, summary}
+    lastAnnounced: '',
+    currentIndex: -1,
+  };
+
+  // ---- helpers ------------------------------------------------------------------------------
+  function node(tag, className, text) {
+    const n = document.createElement(tag);
+    if (className) n.className = className;
+    if (text !== undefined && text !== null) n.textContent = String(text);
+    return n;
+  }
+
+  function plural(n, one, many) {
+    return n + ' ' + (n === 1 ? one : many || one + 's');
+  }
+
+  function announce(message) {
+    // Clear first so that the same message is read again when it repeats.
+    el.announcer.textContent = '';
+    window.setTimeout(() => {
+      el.announcer.textContent = message;
+    }, 30);
+  }
+
+  function span(f) {
+    const s = Number.isInteger(f.utf16_start) ? f.utf16_start : -1;
+    const e = Number.isInteger(f.utf16_end) ? f.utf16_end : -1;
+    return { start: s, end: e };
+  }
+
+  function hasSpan(f, text) {
+    const { start, end } = span(f);
+    return start >= 0 && end > start && end <= text.length;
+  }
+
+  function categoryClass(category) {
+    return CATEGORY_LABELS[category] ? 'cat-' + category : 'cat-identifier';
+  }
+
+  async function readError(response) {
+    try {
+      const body = await response.json();
+      if (body && body.error && body.error.message) {
+        return body.error.message + (body.error.code ? ' (' + body.error.code + ')' : '');
+      }
+    } catch (_) {
+      /* not JSON */
+    }
+    return 'the server answered ' + response.status + ' ' + response.statusText;
+  }
+
+  // ---- context ------------------------------------------------------------------------------
+  function membersValid() {
+    const raw = el.members.value.trim();
+    return /^[0-9]+$/.test(raw) && Number(raw) >= 1;
+  }
+
+  function readContext() {
+    const context = {};
+    const author = el.author.value.trim();
+    if (author) context.author = author;
+    const kind = el.audience.value;
+    if (kind === 'public') {
+      context.audience = 'public';
+    } else if (membersValid()) {
+      context.audience = kind + ':' + Number(el.members.value.trim());
+    }
+    const account = document.querySelector('input[name="account"]:checked');
+    if (account) context.account = account.value;
+    return context;
+  }
+
+  function syncContextControls() {
+    const kind = el.audience.value;
+    el.membersField.hidden = kind === 'public';
+    el.membersLabel.textContent = kind === 'private' ? 'People in the chat' : 'Members of the group';
+    const invalid = kind !== 'public' && !membersValid();
+    el.members.setAttribute('aria-invalid', invalid ? 'true' : 'false');
+    el.membersError.hidden = !invalid;
+  }
+
+  function saveContext() {
+    try {
+      const account = document.querySelector('input[name="account"]:checked');
+      window.localStorage.setItem(
+        STORAGE_KEY,
+        JSON.stringify({
+          author: el.author.value,
+          audience: el.audience.value,
+          members: el.members.value,
+          account: account ? account.value : 'named',
+        }),
+      );
+    } catch (_) {
+      /* storage unavailable: fine */
+    }
+  }
+
+  function loadContext() {
+    try {
+      const saved = JSON.parse(window.localStorage.getItem(STORAGE_KEY) || 'null');
+      if (!saved) return;
+      if (typeof saved.author === 'string') el.author.value = saved.author;
+      if (['public', 'closed-group', 'private'].includes(saved.audience)) el.audience.value = saved.audience;
+      if (typeof saved.members === 'string') el.members.value = saved.members;
+      const radio = document.querySelector('input[name="account"][value="' + (saved.account === 'pseudonymous' ? 'pseudonymous' : 'named') + '"]');
+      if (radio) radio.checked = true;
+    } catch (_) {
+      /* ignore */
+    }
+  }
+
+  // ---- rules catalogue (for "why it matters") ----------------------------------------------
+  async function loadRules() {
+    try {
+      const response = await fetch('/v1/rules', { headers: { accept: 'application/json' } });
+      if (!response.ok) return;
+      const rules = await response.json();
+      if (!Array.isArray(rules)) return;
+      for (const rule of rules) {
+        if (!rule || typeof rule.code !== 'string') continue;
+        state.rules.set(rule.code, rule);
+        for (const g of rule.guidance || []) {
+          if (g && typeof g === 'object' && g.id) state.guidance.set(g.id, g);
+        }
+      }
+      renderFindings(); // fill in explanations for findings already shown
+    } catch (_) {
+      /* the findings still show their messages */
+    }
+  }
+
+  // A small, safe markdown subset: headings, paragraphs, bullet lists, fenced code, `inline code`,
+  // **bold**. Everything becomes text nodes.
+  function renderInline(parent, text) {
+    const re = /(`[^`]+`|\*\*[^*]+\*\*)/g;
+    let last = 0;
+    let m;
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      const token = m[0];
+      if (token[0] === '`') parent.appendChild(node('code', '', token.slice(1, -1)));
+      else parent.appendChild(node('strong', '', token.slice(2, -2)));
+      last = m.index + token.length;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function renderMarkdown(markdown) {
+    const frag = document.createDocumentFragment();
+    const lines = String(markdown || '').replace(/\r\n?/g, '\n').split('\n');
+    let para = [];
+    let list = null;
+    const flushPara = () => {
+      if (para.length) {
+        const p = node('p');
+        renderInline(p, para.join(' '));
+        frag.appendChild(p);
+        para = [];
+      }
+    };
+    const flushList = () => {
+      if (list) {
+        frag.appendChild(list);
+        list = null;
+      }
+    };
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      if (/^\s*```/.test(line)) {
+        flushPara();
+        flushList();
+        const code = [];
+        i++;
+        while (i < lines.length && !/^\s*```/.test(lines[i])) code.push(lines[i++]);
+        const pre = node('pre');
+        pre.appendChild(node('code', '', code.join('\n')));
+        frag.appendChild(pre);
+        continue;
+      }
+      const heading = /^(#{1,6})\s+(.*)$/.exec(line);
+      if (heading) {
+        flushPara();
+        flushList();
+        const level = Math.min(5, heading[1].length + 2); // page uses h1-h2; docs sit under findings
+        const h = node('h' + level);
+        renderInline(h, heading[2]);
+        frag.appendChild(h);
+        continue;
+      }
+      const item = /^\s*[-*]\s+(.*)$/.exec(line);
+      if (item) {
+        flushPara();
+        if (!list) list = node('ul');
+        const li = node('li');
+        renderInline(li, item[1]);
+        list.appendChild(li);
+        continue;
+      }
+      if (!line.trim()) {
+        flushPara();
+        flushList();
+        continue;
+      }
+      flushList();
+      para.push(line.trim());
+    }
+    flushPara();
+    flushList();
+    return frag;
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------
+  function markTitle(f) {
+    return (CATEGORY_LABELS[f.category] || f.category) + ': ' + f.message + ' (' + f.rule + ')';
+  }
+
+  function renderBackdrop() {
+    const text = el.draft.value;
+    const frag = document.createDocumentFragment();
+    // Non-overlapping spans in order; an overlapping later one is listed but not drawn twice.
+    const spans = state.findings
+      .map((f, index) => ({ f, index, ...span(f) }))
+      .filter((s) => hasSpan(s.f, text))
+      .sort((a, b) => a.start - b.start || b.end - a.end);
+    let pos = 0;
+    for (const s of spans) {
+      if (s.start < pos) continue;
+      if (s.start > pos) frag.appendChild(document.createTextNode(text.slice(pos, s.start)));
+      const mark = node('mark', categoryClass(s.f.category), text.slice(s.start, s.end));
+      mark.title = markTitle(s.f);
+      mark.dataset.index = String(s.index);
+      mark.dataset.rule = s.f.rule;
+      mark.dataset.kind = s.f.kind;
+      mark.dataset.category = s.f.category;
+      if (s.index === state.currentIndex) mark.classList.add('is-current');
+      frag.appendChild(mark);
+      pos = s.end;
+    }
+    if (pos < text.length) frag.appendChild(document.createTextNode(text.slice(pos)));
+    // A trailing newline needs something after it to take up its line, as in the textarea.
+    frag.appendChild(document.createTextNode(text.endsWith('\n') || text === '' ? ' ' : ''));
+    el.backdrop.replaceChildren(frag);
+    el.editor.classList.toggle('is-stale', state.stale);
+  }
+
+  function renderVerdict(meta) {
+    const v = VERDICTS[state.verdict] ? state.verdict : 'caution';
+    el.verdict.dataset.verdict = state.verdict === 'empty' ? 'empty' : v;
+    el.verdictTitle.textContent = VERDICTS[v].title;
+    el.verdictText.textContent = VERDICTS[v].text;
+    if (meta !== undefined) el.verdictMeta.textContent = meta;
+  }
+
+  function renderError(message) {
+    el.verdict.dataset.verdict = 'error';
+    el.verdictTitle.textContent = 'Could not check this draft';
+    el.verdictText.textContent =
+      'The local clinpost server did not give an answer: ' + message + '. Is `clinpost serve` still running?';
+    el.verdictMeta.textContent = '';
+  }
+
+  function guidanceFor(id) {
+    return state.guidance.get(id) || { id, source: '', summary: '' };
+  }
+
+  function evidenceText(evidence) {
+    if (!Array.isArray(evidence) || !evidence.length) return '';
+    const parts = evidence.map((e) => {
+      if (typeof e === 'string') return e.replace(/-/g, ' ');
+      if (!e || typeof e !== 'object') return '';
+      const type = String(e.type || e.kind || '').replace(/-/g, ' ');
+      const value = e.value !== undefined && e.value !== null ? String(e.value) : '';
+      return value ? type + ' (' + value + ')' : type;
+    });
+    return 'Why the tool thinks so: ' + parts.filter(Boolean).join('; ') + '.';
+  }
+
+  function renderFindings() {
+    const text = el.draft.value;
+    const focusInfo = rememberFocus();
+    // Keep open "More about" sections open across re-checks (keyed by rule).
+    const openRules = new Set(
+      Array.from(el.findings.querySelectorAll('details[open]')).map((d) => d.closest('.finding').dataset.rule),
+    );
+    const items = [];
+    state.findings.forEach((f, index) => {
+      const li = el.template.content.firstElementChild.cloneNode(true);
+      const cat = categoryClass(f.category);
+      li.classList.add(cat);
+      li.dataset.index = String(index);
+      li.dataset.rule = f.rule || '';
+      li.dataset.kind = f.kind || '';
+      li.dataset.category = f.category || '';
+      if (index === state.currentIndex) li.classList.add('is-current');
+      const rule = state.rules.get(f.rule);
+
+      const badge = li.querySelector('.badge');
+      badge.classList.add(cat);
+      badge.textContent = CATEGORY_LABELS[f.category] || f.category;
+      const sev = li.querySelector('.severity');
+      sev.dataset.severity = f.severity;
+      sev.textContent = SEVERITY_LABELS[f.severity] || f.severity;
+      li.querySelector('.confidence').textContent = (f.confidence || 'unknown') + ' confidence';
+      li.querySelector('.rule-code').textContent = f.rule + (f.name ? ' ' + f.name : '');
+
+      const msgId = 'finding-msg-' + index;
+      const msg = li.querySelector('.finding-message');
+      msg.id = msgId;
+      msg.textContent = f.message;
+
+      const excerpt = li.querySelector('.finding-excerpt');
+      if (hasSpan(f, text)) {
+        const { start, end } = span(f);
+        li.querySelector('.excerpt').textContent = text.slice(start, end);
+        const where = Number.isInteger(f.line) ? ' Line ' + f.line + (Number.isInteger(f.column) ? ', column ' + f.column : '') + '.' : '';
+        if (where) excerpt.appendChild(node('span', 'where', where));
+      } else {
+        excerpt.hidden = true;
+      }
+
+      li.querySelector('.finding-why').textContent = rule && rule.summary ? 'Why it matters: ' + rule.summary : '';
+
+      // Guidance: the sources on the card, the full citations with the rule's docs.
+      const guidance = (f.guidance || []).map((id) => (typeof id === 'object' && id ? id : guidanceFor(id)));
+      const citeLine = li.querySelector('.cites');
+      if (guidance.length) {
+        citeLine.appendChild(node('span', 'cites-label', guidance.length === 1 ? 'Guidance: ' : 'Guidance cited: '));
+        citeLine.appendChild(document.createTextNode(guidance.map((g) => g.source || g.id).join('; ')));
+      }
+      const cites = li.querySelector('.citations');
+      for (const g of guidance) {
+        const c = node('li');
+        c.appendChild(node('span', 'citation-source', g.source || 'Guidance'));
+        c.appendChild(document.createTextNode(': ' + (g.summary || g.id) + ' '));
+        c.appendChild(node('span', 'citation-id', g.id));
+        cites.appendChild(c);
+      }
+
+      li.querySelector('.evidence').textContent = evidenceText(f.evidence);
+
+      const details = li.querySelector('.rule-docs');
+      details.querySelector('summary').textContent =
+        'More about ' + f.rule + (rule && rule.name ? ' (' + rule.name + ')' : '') + (guidance.length ? ' and its guidance' : '');
+      if (rule && rule.docs) details.querySelector('.docs').appendChild(renderMarkdown(rule.docs));
+      else details.querySelector('.docs').remove();
+      if (!guidance.length) {
+        details.querySelector('.guidance-heading').remove();
+        cites.remove();
+      }
+      if (!(rule && rule.docs) && !guidance.length) details.remove();
+      else if (openRules.has(f.rule)) details.open = true;
+
+      const actions = li.querySelector('.finding-actions');
+      const show = li.querySelector('.show-btn');
+      show.setAttribute('aria-describedby', msgId);
+      if (!hasSpan(f, text)) show.remove();
+      else show.addEventListener('click', () => selectFinding(index));
+      if (f.fix && typeof f.fix.replacement === 'string') {
+        if (f.fix.applicability === 'display-only') {
+          actions.appendChild(node('span', 'fix-note', 'Suggestion: ' + (f.fix.replacement || 'remove it') + ' (rewrite it yourself)'));
+        } else if (hasSpan(f, text)) {
+          const btn = node('button', 'btn btn-fix fix-btn');
+          btn.type = 'button';
+          btn.dataset.index = String(index);
+          const what = f.fix.replacement === '' ? 'Remove it' : 'Replace with \u201c' + f.fix.replacement + '\u201d';
+          btn.textContent = what;
+          btn.setAttribute('aria-describedby', msgId);
+          btn.addEventListener('click', () => applyFix(index));
+          actions.prepend(btn);
+          if (f.fix.applicability === 'unsafe') {
+            actions.appendChild(node('span', 'fix-note', 'Changes the meaning: read it after.'));
+          }
+        }
+      }
+      items.push(li);
+    });
+    el.findings.replaceChildren(...items);
+    el.findingsEmpty.hidden = items.length > 0;
+    el.findingsEmpty.textContent = state.verdict === 'empty' ? 'No draft yet.' : 'No findings.';
+    el.findingsCount.textContent = items.length ? String(items.length) : '';
+
+    const counts = {};
+    for (const f of state.findings) counts[f.category] = (counts[f.category] || 0) + 1;
+    for (const c of document.querySelectorAll('[data-count]')) {
+      const n = counts[c.dataset.count] || 0;
+      c.textContent = n ? '(' + n + ')' : '';
+    }
+    el.applyAll.disabled = !state.findings.some((f) => f.fix && f.fix.applicability === 'safe' && hasSpan(f, text));
+    el.safeText.textContent = state.fixed;
+    el.copySafe.disabled = !state.fixed;
+    restoreFocus(focusInfo);
+  }
+
+  // Keep keyboard focus in a sensible place when the list is rebuilt.
+  function rememberFocus() {
+    const active = document.activeElement;
+    if (!active || !el.findings.contains(active)) return null;
+    const li = active.closest('.finding');
+    const items = Array.from(el.findings.children);
+    return {
+      index: li ? items.indexOf(li) : 0,
+      fix: active.classList.contains('fix-btn'),
+      show: active.classList.contains('show-btn'),
+    };
+  }
+
+  function restoreFocus(info) {
+    if (!info) return;
+    const items = Array.from(el.findings.children);
+    if (!items.length) {
+      el.findingsHeading.focus();
+      return;
+    }
+    const li = items[Math.min(info.index, items.length - 1)];
+    const target =
+      (info.fix && (li.querySelector('.fix-btn') || firstFixButton())) ||
+      (info.show && li.querySelector('.show-btn')) ||
+      li.querySelector('button, summary');
+    if (target) target.focus();
+    else el.findingsHeading.focus();
+  }
+
+  function firstFixButton() {
+    return el.findings.querySelector('.fix-btn');
+  }
+
+  function render(meta) {
+    renderBackdrop();
+    renderFindings();
+    renderVerdict(meta);
+  }
+
+  // ---- checking -----------------------------------------------------------------------------
+  // data-pending is set at once (a check is due or in flight); the visible "checking…" only
+  // after a moment, so that fast answers do not make the banner flicker.
+  let pendingTimer = 0;
+  function setPending(on) {
+    el.verdict.dataset.pending = on ? 'true' : 'false';
+    el.verdict.setAttribute('aria-busy', on ? 'true' : 'false');
+    window.clearTimeout(pendingTimer);
+    if (on) pendingTimer = window.setTimeout(() => el.verdict.classList.add('is-checking'), 300);
+    else el.verdict.classList.remove('is-checking');
+  }
+
+  function scheduleCheck(delay) {
+    window.clearTimeout(state.timer);
+    state.timer = window.setTimeout(runCheck, delay === undefined ? DEBOUNCE_MS : delay);
+  }
+
+  async function runCheck() {
+    window.clearTimeout(state.timer);
+    const text = el.draft.value;
+    if (state.controller) state.controller.abort();
+    const seq = ++state.seq;
+    if (!text.trim()) {
+      state.controller = null;
+      state.text = text;
+      state.findings = [];
+      state.fixed = '';
+      state.stale = false;
+      state.verdict = 'empty';
+      state.currentIndex = -1;
+      setPending(false);
+      render('');
+      return;
+    }
+    const controller = new AbortController();
+    state.controller = controller;
+    setPending(true);
+    const t0 = performance.now();
+    try {
+      const response = await fetch('/v1/check', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ text, context: readContext() }),
+        signal: controller.signal,
+      });
+      if (seq !== state.seq) return; // a newer request was sent meanwhile
+      if (!response.ok) throw new Error(await readError(response));
+      const report = await response.json();
+      if (seq !== state.seq) return;
+      if (el.draft.value !== text) {
+        // The person typed after this request left and no newer one has gone yet: wait for it.
+        scheduleCheck();
+        return;
+      }
+      const ms = Math.max(1, Math.round(performance.now() - t0));
+      state.text = text;
+      state.findings = Array.isArray(report.findings) ? report.findings : [];
+      state.fixed = typeof report.fixed === 'string' ? report.fixed : '';
+      state.verdict = typeof report.verdict === 'string' ? report.verdict : 'caution';
+      state.stale = false;
+      if (state.currentIndex >= state.findings.length) state.currentIndex = -1;
+      setPending(false);
+      render(summaryLine(ms));
+      if (state.verdict !== state.lastAnnounced) {
+        state.lastAnnounced = state.verdict;
+        announce(VERDICTS[state.verdict] ? VERDICTS[state.verdict].title + '. ' + plural(state.findings.length, 'finding') + '.' : state.verdict);
+      }
+    } catch (err) {
+      if (err && err.name === 'AbortError') return;
+      if (seq !== state.seq) return;
+      setPending(false);
+      renderError(err && err.message ? err.message : String(err));
+      state.lastAnnounced = 'error';
+      announce('Could not check the draft.');
+    } finally {
+      if (state.controller === controller && seq === state.seq) state.controller = null;
+    }
+  }
+
+  function summaryLine(ms) {
+    const n = state.findings.length;
+    const byCat = {};
+    for (const f of state.findings) byCat[f.category] = (byCat[f.category] || 0) + 1;
+    const parts = Object.keys(CATEGORY_LABELS)
+      .filter((c) => byCat[c])
+      .map((c) => byCat[c] + ' ' + CATEGORY_LABELS[c].toLowerCase());
+    return (n ? plural(n, 'finding') + ': ' + parts.join(', ') : 'No findings') + '. Checked on this computer in ' + ms + ' ms.';
+  }
+
+  // Keep the highlights in place while the person types, before the new answer arrives: spans
+  // wholly before the edit stay, spans wholly after it move, spans it touched go.
+  function shiftFindings(oldText, newText) {
+    let prefix = 0;
+    const max = Math.min(oldText.length, newText.length);
+    while (prefix < max && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    while (
+      suffix < max - prefix &&
+      oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)
+    ) {
+      suffix++;
+    }
+    const oldEditEnd = oldText.length - suffix;
+    const delta = newText.length - oldText.length;
+    const kept = [];
+    let current = -1;
+    state.findings.forEach((f, i) => {
+      const { start, end } = span(f);
+      if (start < 0 || end <= start) return; // no span: cannot be placed, re-check will bring it back
+      // A span that the edit touches, even at its edge, may no longer be the same word.
+      let g = null;
+      if (end < prefix) g = f;
+      else if (start > oldEditEnd) g = Object.assign({}, f, { utf16_start: start + delta, utf16_end: end + delta });
+      if (g) {
+        if (i === state.currentIndex) current = kept.length;
+        kept.push(g);
+      }
+    });
+    state.findings = kept;
+    state.currentIndex = current;
+  }
+
+  function onDraftInput() {
+    const text = el.draft.value;
+    shiftFindings(state.text, text);
+    state.text = text;
+    state.stale = true;
+    setPending(true);
+    renderBackdrop();
+    renderFindings();
+    scheduleCheck();
+  }
+
+  // ---- actions ------------------------------------------------------------------------------
+  function replaceRange(start, end, replacement) {
+    const text = el.draft.value;
+    el.draft.value = text.slice(0, start) + replacement + text.slice(end);
+    state.text = el.draft.value;
+  }
+
+  function applyFix(index) {
+    const f = state.findings[index];
+    const text = el.draft.value;
+    if (!f || !f.fix || !hasSpan(f, text)) return;
+    const { start, end } = span(f);
+    const replacement = f.fix.replacement;
+    // Shift the other findings now so the highlights stay put until the re-check answers.
+    const rest = [];
+    const delta = replacement.length - (end - start);
+    state.findings.forEach((g, i) => {
+      if (i === index) return;
+      const s = span(g);
+      if (s.end <= start) rest.push(g);
+      else if (s.start >= end) rest.push(Object.assign({}, g, { utf16_start: s.start + delta, utf16_end: s.end + delta }));
+    });
+    replaceRange(start, end, replacement);
+    state.findings = rest;
+    state.currentIndex = -1;
+    state.stale = true;
+    renderBackdrop();
+    renderFindings();
+    announce('Replaced with ' + (replacement || 'nothing') + '. Checking again.');
+    runCheck();
+  }
+
+  async function applyAllSafe() {
+    const text = el.draft.value;
+    if (!text.trim()) return;
+    el.applyAll.disabled = true;
+    if (state.controller) state.controller.abort();
+    setPending(true);
+    const seq = ++state.seq;
+    try {
+      const response = await fetch('/v1/fix', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ text, context: readContext() }),
+      });
+      if (!response.ok) throw new Error(await readError(response));
+      const result = await response.json();
+      if (seq !== state.seq || el.draft.value !== text) {
+        // The draft changed while the fixes were being made: do not overwrite it.
+        announce('The draft changed; fixes not applied. Try again.');
+        scheduleCheck(0);
+        return;
+      }
+      if (typeof result.text === 'string') {
+        el.draft.value = result.text;
+        state.text = result.text;
+        state.findings = [];
+        state.currentIndex = -1;
+        state.stale = true;
+        renderBackdrop();
+      }
+      const n = Number.isInteger(result.applied) ? result.applied : 0;
+      announce('Applied ' + plural(n, 'safe fix', 'safe fixes') + '. Checking again.');
+      await runCheck();
+      if (document.activeElement === document.body || !document.activeElement) el.findingsHeading.focus();
+    } catch (err) {
+      if (seq === state.seq) {
+        setPending(false);
+        renderError(err && err.message ? err.message : String(err));
+        announce('Could not apply the fixes.');
+      }
+    } finally {
+      renderFindings();
+    }
+  }
+
+  function selectFinding(index) {
+    const f = state.findings[index];
+    if (!f || !hasSpan(f, el.draft.value)) return;
+    const { start, end } = span(f);
+    state.currentIndex = index;
+    el.draft.focus({ preventScroll: true });
+    el.draft.setSelectionRange(start, end);
+    renderBackdrop();
+    for (const li of el.findings.children) li.classList.toggle('is-current', li.dataset.index === String(index));
+    const mark = el.backdrop.querySelector('mark[data-index="' + index + '"]');
+    if (mark) mark.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }
+
+  // When the caret rests inside a highlighted span, mark that finding in the list.
+  function onCaretMove() {
+    const pos = el.draft.selectionStart;
+    const text = el.draft.value;
+    let found = -1;
+    state.findings.forEach((f, i) => {
+      if (found < 0 && hasSpan(f, text)) {
+        const { start, end } = span(f);
+        if (pos >= start && pos <= end) found = i;
+      }
+    });
+    if (found === state.currentIndex) return;
+    state.currentIndex = found;
+    for (const m of el.backdrop.querySelectorAll('mark')) m.classList.toggle('is-current', m.dataset.index === String(found));
+    for (const li of el.findings.children) li.classList.toggle('is-current', li.dataset.index === String(found));
+  }
+
+  // The marks sit under the textarea, so show their title as the textarea's tooltip on hover.
+  function onDraftHover(event) {
+    let title = '';
+    for (const n of document.elementsFromPoint(event.clientX, event.clientY)) {
+      if (n.tagName === 'MARK' && el.backdrop.contains(n)) {
+        title = n.title;
+        break;
+      }
+    }
+    if (el.draft.title !== title) el.draft.title = title;
+  }
+
+  async function copySafe() {
+    const text = state.fixed;
+    if (!text) return;
+    let ok = false;
+    try {
+      if (navigator.clipboard && window.isSecureContext) {
+        await navigator.clipboard.writeText(text);
+        ok = true;
+      }
+    } catch (_) {
+      ok = false;
+    }
+    if (!ok) {
+      const ta = node('textarea', 'visually-hidden');
+      ta.value = text;
+      ta.setAttribute('readonly', '');
+      document.body.appendChild(ta);
+      ta.select();
+      try {
+        ok = document.execCommand('copy');
+      } catch (_) {
+        ok = false;
+      }
+      ta.remove();
+    }
+    const label = ok ? 'Copied' : 'Copy failed: select the text and copy it';
+    el.copySafe.textContent = label;
+    announce(ok ? 'Safe version copied to the clipboard.' : 'Could not copy. Select the safe version and copy it yourself.');
+    if (!ok) {
+      const range = document.createRange();
+      range.selectNodeContents(el.safeText);
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+    }
+    window.setTimeout(() => {
+      el.copySafe.textContent = 'Copy safe version';
+    }, 2000);
+  }
+
+  function onFindingsKeydown(event) {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp' && event.key !== 'Home' && event.key !== 'End') return;
+    const items = Array.from(el.findings.children);
+    if (!items.length) return;
+    const li = document.activeElement && document.activeElement.closest ? document.activeElement.closest('.finding') : null;
+    let i = li ? items.indexOf(li) : -1;
+    if (event.key === 'ArrowDown') i = Math.min(items.length - 1, i + 1);
+    else if (event.key === 'ArrowUp') i = Math.max(0, i - 1);
+    else if (event.key === 'Home') i = 0;
+    else i = items.length - 1;
+    const target = items[i].querySelector('button, summary');
+    if (target) {
+      event.preventDefault();
+      target.focus();
+      target.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  // ---- wiring -------------------------------------------------------------------------------
+  function onContextChange() {
+    syncContextControls();
+    saveContext();
+    if (el.draft.value.trim()) {
+      setPending(true);
+      scheduleCheck();
+    }
+  }
+
+  function init() {
+    loadContext();
+    syncContextControls();
+    el.draft.addEventListener('input', onDraftInput);
+    el.draft.addEventListener('keyup', onCaretMove);
+    el.draft.addEventListener('click', onCaretMove);
+    el.draft.addEventListener('mousemove', onDraftHover);
+    el.author.addEventListener('input', onContextChange);
+    el.audience.addEventListener('change', onContextChange);
+    el.members.addEventListener('input', onContextChange);
+    for (const r of document.querySelectorAll('input[name="account"]')) r.addEventListener('change', onContextChange);
+    document.getElementById('context-form').addEventListener('submit', (e) => e.preventDefault());
+    el.applyAll.addEventListener('click', applyAllSafe);
+    el.copySafe.addEventListener('click', copySafe);
+    el.findings.addEventListener('keydown', onFindingsKeydown);
+    el.example.addEventListener('click', () => {
+      el.draft.value = EXAMPLE;
+      onDraftInput();
+      el.draft.focus();
+      runCheck();
+    });
+    state.text = el.draft.value; // a reload may keep the textarea's text
+    render('');
+    if (el.draft.value.trim()) runCheck();
+    loadRules();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
