@@ -15,7 +15,6 @@
 //! surname with no title) is not reported on its own — in clinical text such words are far more
 //! often drug brands and abbreviations. A title, role, relative or label makes it a name.
 
-use std::collections::HashSet;
 
 use clinpost_core::{
     Applicability, Category, Cue, Detector, Document, Evidence, Finding, Fix, Gazetteer, Kind,
@@ -344,7 +343,8 @@ impl<'a> Analysis<'a> {
             let w = t.text(text);
             let s = lower.len();
             if w.is_ascii() {
-                lower.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+                lower.push_str(w);
+                lower[s..].make_ascii_lowercase();
             } else {
                 lower.extend(w.chars().flat_map(char::to_lowercase));
             }
@@ -813,7 +813,7 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
     let n = a.toks.len();
     let mut i = 0;
     while i < n {
-        let tk = a.toks[i];
+        let tk = &a.toks[i];
         // Most tokens can start no name: a cue word, a known name, an unknown word or an
         // initial is needed.
         let candidate = tk.t.alpha
@@ -1140,7 +1140,7 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
     if out.is_empty() {
         return;
     }
-    let mut words: HashSet<&str> = HashSet::new();
+    let mut words: Vec<&str> = Vec::new();
     let mut covered: Vec<(usize, usize)> = Vec::with_capacity(out.len());
     for (span, ev) in out.iter() {
         covered.push((span.start, span.end));
@@ -1156,8 +1156,8 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
                 let distinctive = tk.e.is_none_or(|e| {
                     !e.clinical() && !e.drug() && (!e.common_word() || a.capitalised(i))
                 }) && tk.f & (flag::STOP | flag::TITLE | flag::ROLE_AFTER) == 0;
-                if distinctive {
-                    words.insert(a.low(i));
+                if distinctive && !words.contains(&a.low(i)) {
+                    words.push(a.low(i));
                 }
             }
         }
@@ -1166,7 +1166,7 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
         return;
     }
     for (i, tk) in a.toks.iter().enumerate() {
-        if !tk.t.alpha || !words.contains(a.low(i)) {
+        if !tk.t.alpha || !words.contains(&a.low(i)) {
             continue;
         }
         if covered.iter().any(|&(s, e)| tk.t.start < e && s < tk.t.end) {

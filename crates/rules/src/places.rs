@@ -15,8 +15,6 @@
 //!
 //! Once a facility or ward name is found, its other occurrences in the document are found too.
 
-use std::collections::HashSet;
-
 use clinpost_core::{Category, Cue, Evidence, Gazetteer, Kind, RuleMeta, Severity, Span};
 
 use crate::lexicon::{lexicon, PlaceKind};
@@ -182,7 +180,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
     let in_name = |s: usize, e: usize| names.iter().any(|(sp, _)| sp.start < e && s < sp.end);
     let mut i = 0;
     while i < n {
-        let tk = a.toks[i];
+        let tk = &a.toks[i];
         if !tk.t.alpha || tk.t.start < covered_until {
             i += 1;
             continue;
@@ -190,11 +188,15 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         let w = a.low(i);
         // Most tokens can start no place: skip them before the rules' conditions.
         let next_f = if i + 1 < n { a.toks[i + 1].f } else { 0 };
-        let candidate = tk.e.is_none_or(|e| e.place().is_some() || e.phrase_max() > 0 || !e.word())
+        let wb = w.as_bytes();
+        let candidate = tk.e.is_some_and(|e| e.place().is_some() || e.phrase_max() > 0)
             || tk.f & (flag::FAC_HEAD | flag::GEO_HEAD) != 0
             || next_f & (flag::UNIT | flag::STREET) != 0
-            || matches!(w, "st" | "saint" | "ward" | "u" | "univ" | "university")
-            || i + 1 < n && a.toks[i + 1].t.digit;
+            || (2..=5).contains(&wb.len())
+                && !tk.t.digit
+                && (wb.ends_with(b"h") || wb.ends_with(b"mc"))
+            || wb.len() >= 4 && (tk.t.digit || i + 1 < n && a.toks[i + 1].t.digit)
+            || matches!(w, "st" | "saint" | "ward" | "u" | "univ" | "university");
         if !candidate {
             i += 1;
             continue;
@@ -243,7 +245,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                             }
                             key.push_str(a.low(m));
                         }
-                        if let Some(p) = lex.get(&key).and_then(|pe| pe.place()) {
+                        if let Some(p) = lex.get_cached(&key).and_then(|pe| pe.place()) {
                             found = Some((k, p.kind));
                             break;
                         }
@@ -712,7 +714,7 @@ fn inward_code(w: &str) -> bool {
 
 /// Other occurrences of found ward and facility names (distinctive words only).
 fn propagate(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out: &mut Vec<Found>) {
-    let mut words: HashSet<&str> = HashSet::new();
+    let mut words: Vec<&str> = Vec::new();
     for (span, _, what) in out.iter() {
         if !matches!(what, What::Ward | What::Facility) {
             continue;
@@ -725,7 +727,9 @@ fn propagate(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out: &mut Vec<Fo
                 && tk.e.is_none_or(|e| !e.word() && !e.clinical())
                 && tk.f & (flag::FAC_HEAD | flag::UNIT) == 0
             {
-                words.insert(a.low(i));
+                if !words.contains(&a.low(i)) {
+                    words.push(a.low(i));
+                }
             }
         }
     }
@@ -734,7 +738,7 @@ fn propagate(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out: &mut Vec<Fo
     }
     let mut extra = Vec::new();
     for (i, tk) in a.toks.iter().enumerate() {
-        if !words.contains(a.low(i)) {
+        if !words.contains(&a.low(i)) {
             continue;
         }
         let (s, e) = (tk.t.start, tk.t.end);

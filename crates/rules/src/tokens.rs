@@ -38,6 +38,8 @@ pub struct Token {
     pub possessive: bool,
     /// End of the gap after this token (start of the next token, or text end).
     pub gap_end: usize,
+    /// The gap after this token contains a line break.
+    pub newline_after: bool,
 }
 
 impl Token {
@@ -58,14 +60,36 @@ impl Token {
         self.end == self.start
     }
     /// True when the gap after the token contains a line break.
-    pub fn gap_has_newline(&self, src: &str) -> bool {
-        self.gap(src).contains('\n')
+    #[inline]
+    pub fn gap_has_newline(&self, _src: &str) -> bool {
+        self.newline_after
     }
 }
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
+
+/// Byte classes for the ASCII fast path: 0 other, 1 upper, 2 lower, 3 digit, 4 non-ASCII.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = if b >= 0x80 {
+            4
+        } else if (b as u8).is_ascii_uppercase() {
+            1
+        } else if (b as u8).is_ascii_lowercase() {
+            2
+        } else if (b as u8).is_ascii_digit() {
+            3
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
 
 /// Tokenise `text` into `out` (cleared first).
 pub fn tokenize(text: &str, out: &mut Vec<Token>) {
@@ -75,70 +99,71 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     let mut i = 0;
     while i < n {
         // Skip to the next word character.
-        let b = bytes[i];
-        if b < 0x80 {
-            if !b.is_ascii_alphanumeric() {
+        match CLASS[bytes[i] as usize] {
+            0 => {
                 i += 1;
                 continue;
             }
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            if !is_word_char(c) {
-                i += c.len_utf8();
-                continue;
+            4 => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if !is_word_char(c) {
+                    i += c.len_utf8();
+                    continue;
+                }
             }
+            _ => {}
         }
         let start = i;
-        let (mut upper, mut lower, mut digit) = (0usize, 0usize, false);
+        // counts[1] upper, counts[2] lower, counts[3] digits
+        let mut counts = [0usize; 4];
         let mut first_upper = false;
         let mut possessive = false;
         let mut end;
         loop {
             // Consume a run of word chars.
             while i < n {
-                let b = bytes[i];
-                if b < 0x80 {
-                    if b.is_ascii_uppercase() {
-                        if i == start {
+                let class = CLASS[bytes[i] as usize];
+                match class {
+                    0 => break,
+                    4 => {
+                        let c = text[i..].chars().next().unwrap_or(' ');
+                        if !is_word_char(c) {
+                            break;
+                        }
+                        let k = if c.is_uppercase() {
+                            1
+                        } else if c.is_lowercase() {
+                            2
+                        } else if c.is_numeric() {
+                            3
+                        } else {
+                            0
+                        };
+                        if k == 1 && i == start {
                             first_upper = true;
                         }
-                        upper += 1;
-                    } else if b.is_ascii_lowercase() {
-                        lower += 1;
-                    } else if b.is_ascii_digit() {
-                        digit = true;
-                    } else {
-                        break;
+                        counts[k] += 1;
+                        i += c.len_utf8();
                     }
-                    i += 1;
-                } else {
-                    let c = text[i..].chars().next().unwrap_or(' ');
-                    if !is_word_char(c) {
-                        break;
-                    }
-                    if c.is_uppercase() {
-                        if i == start {
+                    k => {
+                        if k == 1 && i == start {
                             first_upper = true;
                         }
-                        upper += 1;
-                    } else if c.is_lowercase() {
-                        lower += 1;
-                    } else if c.is_numeric() {
-                        digit = true;
+                        counts[k as usize] += 1;
+                        i += 1;
                     }
-                    i += c.len_utf8();
                 }
             }
             end = i;
             // An apostrophe followed by a letter: possessive 's, or part of the word (O'Brien).
             let apos_len = if i < n && bytes[i] == b'\'' {
                 1
-            } else if text[i..].starts_with('\u{2019}') {
+            } else if i < n && bytes[i] == 0xE2 && text[i..].starts_with('\u{2019}') {
                 3
             } else {
                 0
             };
-            if apos_len > 0 && upper + lower > 0 {
+            if apos_len > 0 {
                 let after = i + apos_len;
                 let next = text[after..].chars().next();
                 match next {
@@ -152,7 +177,11 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
                         i = after + 1;
                         break;
                     }
-                    Some(c) if c.is_alphabetic() && end - start <= 2 => {
+                    Some(c)
+                        if c.is_alphabetic()
+                            && counts[1] + counts[2] > 0
+                            && end - start <= 2 =>
+                    {
                         // O'Brien, D'Arcy: a short prefix before the apostrophe.
                         i = after;
                         continue;
@@ -162,15 +191,14 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
             }
             break;
         }
+        let (upper, lower) = (counts[1], counts[2]);
         let case = if upper + lower == 0 {
             Case::None
         } else if lower == 0 && upper >= 2 {
             Case::Upper
         } else if upper == 0 {
             Case::Lower
-        } else if first_upper && upper == 1 {
-            Case::Title
-        } else if lower == 0 {
+        } else if first_upper && upper == 1 || lower == 0 {
             Case::Title
         } else {
             Case::Mixed
@@ -179,15 +207,19 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
             start,
             end,
             case,
-            digit,
+            digit: counts[3] > 0,
             alpha: upper + lower > 0,
             possessive,
             gap_end: n,
+            newline_after: false,
         });
     }
-    for k in 1..out.len() {
-        let s = out[k].start;
-        out[k - 1].gap_end = s;
+    let count = out.len();
+    for k in 0..count {
+        let gap_end = if k + 1 < count { out[k + 1].start } else { n };
+        let t = &mut out[k];
+        t.gap_end = gap_end;
+        t.newline_after = bytes[t.end..gap_end].contains(&b'\n');
     }
 }
 
