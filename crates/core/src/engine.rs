@@ -347,14 +347,24 @@ pub fn resolve_overlaps(mut findings: Vec<Finding>) -> Vec<Finding> {
             .then(a.span.start.cmp(&b.span.start))
             .then(a.rule.code.cmp(b.rule.code))
     });
+    // Kept spans per category, keyed by start; they never overlap each other, so a new span
+    // overlaps one of them exactly when the last kept span starting before its end reaches
+    // past its start (O(log n) per finding; long documents have thousands).
+    let mut taken: std::collections::HashMap<Category, std::collections::BTreeMap<usize, usize>> =
+        std::collections::HashMap::new();
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
     for f in findings {
-        if f.category != Category::Media
-            && kept
-                .iter()
-                .any(|k| k.category == f.category && k.span.overlaps(&f.span))
-        {
-            continue;
+        if f.category != Category::Media {
+            let spans = taken.entry(f.category).or_default();
+            let end = f.span.end.max(f.span.start + 1);
+            let clash = spans
+                .range(..end)
+                .next_back()
+                .is_some_and(|(&s, &e)| e > f.span.start && s < end);
+            if clash {
+                continue;
+            }
+            spans.insert(f.span.start, end);
         }
         kept.push(f);
     }
@@ -411,4 +421,68 @@ pub fn apply_fixes(text: &str, findings: &[Finding], include_unsafe: bool) -> (S
     }
     out.push_str(&text[pos..]);
     (out, n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Kind, Span};
+    use crate::rule::RuleMeta;
+
+    static LOW: RuleMeta = RuleMeta {
+        code: "TST001",
+        name: "low",
+        category: Category::Identifier,
+        kind: Kind::Date,
+        severity: Severity::Error,
+        guidance: &[],
+        summary: "",
+        docs: "",
+        placeholder: Some("[x]"),
+        priority: 10,
+        true_samples: &[],
+        false_samples: &[],
+    };
+    static HIGH: RuleMeta = RuleMeta {
+        code: "TST002",
+        name: "high",
+        priority: 90,
+        ..LOW
+    };
+
+    fn f(rule: &'static RuleMeta, s: usize, e: usize) -> Finding {
+        Finding::new(rule, Span::new(s, e), "m", vec![])
+    }
+
+    #[test]
+    fn overlaps_keep_the_best_ranked_finding() {
+        let kept = resolve_overlaps(vec![
+            f(&LOW, 0, 10),
+            f(&HIGH, 5, 8),
+            f(&LOW, 8, 12),
+            f(&LOW, 20, 25),
+            f(&HIGH, 24, 30),
+        ]);
+        let spans: Vec<_> = kept.iter().map(|k| (k.rule.code, k.span.start, k.span.end)).collect();
+        assert_eq!(
+            spans,
+            vec![("TST002", 5, 8), ("TST001", 8, 12), ("TST002", 24, 30)]
+        );
+    }
+
+    #[test]
+    fn many_findings_resolve_quickly() {
+        let v: Vec<_> = (0..200_000).map(|i| f(&LOW, i * 2, i * 2 + 3)).collect();
+        let t = std::time::Instant::now();
+        let kept = resolve_overlaps(v);
+        assert!(kept.windows(2).all(|w| w[0].span.end <= w[1].span.start));
+        assert!(t.elapsed().as_secs() < 5, "overlap resolution is not quadratic");
+    }
+
+    #[test]
+    fn fixes_skip_overlapping_edits_and_converge() {
+        let text = "abcdefghij";
+        let (out, n) = apply_fixes(text, &[f(&LOW, 0, 4), f(&HIGH, 2, 6), f(&LOW, 7, 9)], false);
+        assert_eq!((out.as_str(), n), ("[x]efg[x]j", 2));
+    }
 }

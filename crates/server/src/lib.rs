@@ -100,9 +100,14 @@ impl fmt::Display for RequestLog {
 /// Where request log lines go (the CLI prints them on stderr; tests capture them).
 pub type LogSink = Arc<dyn Fn(&RequestLog) + Send + Sync>;
 
-/// A sink that prints each line on standard error.
+/// A sink that prints each line on standard error, in one `write` (standard error is
+/// unbuffered: `eprintln!` would issue one system call per formatted piece).
 pub fn stderr_log() -> LogSink {
-    Arc::new(|line: &RequestLog| eprintln!("clinpost serve: {line}"))
+    Arc::new(|line: &RequestLog| {
+        use std::io::Write;
+        let text = format!("clinpost serve: {line}\n");
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    })
 }
 
 /// Server options.
