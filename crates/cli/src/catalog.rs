@@ -4,8 +4,7 @@
 use std::io::Write;
 
 use anyhow::{bail, Result};
-use clinpost_core::{guidance, Registry, RuleMeta};
-use serde_json::json;
+use clinpost_core::{guidance, Registry, RuleMeta, RuleView};
 
 use crate::args::ListFormat;
 use crate::config::find_rule;
@@ -15,7 +14,7 @@ pub fn rules(out: &mut impl Write, registry: &Registry, format: ListFormat) -> R
     let rules = registry.rules();
     match format {
         ListFormat::Json => {
-            let v: Vec<_> = rules.iter().map(|r| rule_json(r)).collect();
+            let v: Vec<_> = rules.iter().map(|r| RuleView::new(r)).collect();
             serde_json::to_writer_pretty(&mut *out, &v)?;
             writeln!(out)?;
         }
@@ -52,20 +51,6 @@ pub fn rules(out: &mut impl Write, registry: &Registry, format: ListFormat) -> R
         }
     }
     Ok(())
-}
-
-fn rule_json(r: &RuleMeta) -> serde_json::Value {
-    json!({
-        "code": r.code,
-        "name": r.name,
-        "category": r.category,
-        "kind": r.kind,
-        "severity": r.severity,
-        "summary": r.summary,
-        "guidance": r.guidance,
-        "placeholder": r.placeholder,
-        "docs": r.docs,
-    })
 }
 
 /// `clinpost explain CODE`.

@@ -22,6 +22,6 @@ pub use finding::{
     Applicability, Category, Confidence, Cue, Evidence, Finding, Fix, Gazetteer, Kind, Region,
     Severity, Span,
 };
-pub use report::{FindingView, ReportView};
+pub use report::{FindingView, GuidanceView, ReportView, RuleView};
 pub use rule::{Detector, RuleMeta};
 pub use text::LineIndex;

@@ -7,6 +7,8 @@
 use serde::Serialize;
 
 use crate::engine::{Report, Verdict};
+use crate::guidance;
+use crate::rule::RuleMeta;
 use crate::finding::{Category, Confidence, Evidence, Finding, Fix, Kind, Region, Severity};
 use crate::text::LineIndex;
 
@@ -105,6 +107,68 @@ impl ReportView {
             verdict: report.verdict,
             findings: report.findings.iter().map(|f| FindingView::new(f, &ix)).collect(),
             fixed: None,
+        }
+    }
+}
+
+/// A guidance reference as JSON: the id with its source and our summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuidanceView {
+    /// Stable id.
+    pub id: &'static str,
+    /// Where it comes from ("" if the id is not in the catalogue; a test prevents that).
+    pub source: &'static str,
+    /// What it says, in our words.
+    pub summary: &'static str,
+}
+
+/// A rule as JSON (`clinpost rules --format json`, `GET /v1/rules`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleView {
+    /// Code.
+    pub code: &'static str,
+    /// Name.
+    pub name: &'static str,
+    /// Category.
+    pub category: Category,
+    /// Kind.
+    pub kind: Kind,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line.
+    pub summary: &'static str,
+    /// Markdown documentation.
+    pub docs: &'static str,
+    /// The safe replacement, if fixed.
+    pub placeholder: Option<&'static str>,
+    /// Guidance cited.
+    pub guidance: Vec<GuidanceView>,
+}
+
+impl RuleView {
+    /// The view of `r`.
+    pub fn new(r: &'static RuleMeta) -> RuleView {
+        RuleView {
+            code: r.code,
+            name: r.name,
+            category: r.category,
+            kind: r.kind,
+            severity: r.severity,
+            summary: r.summary,
+            docs: r.docs,
+            placeholder: r.placeholder,
+            guidance: r
+                .guidance
+                .iter()
+                .map(|id| {
+                    let g = guidance::lookup(id);
+                    GuidanceView {
+                        id,
+                        source: g.map_or("", |g| g.source),
+                        summary: g.map_or("", |g| g.summary),
+                    }
+                })
+                .collect(),
         }
     }
 }

@@ -38,7 +38,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
-use clinpost_core::{guidance, Context, Document, Engine, Registry, RuleMeta, Settings};
+use clinpost_core::{Context, Document, Engine, Registry, RuleMeta, RuleView, Settings};
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -193,30 +193,8 @@ impl fmt::Debug for AppState {
 }
 
 /// The JSON of one rule, as `GET /v1/rules` lists it.
-pub fn rule_json(r: &RuleMeta) -> serde_json::Value {
-    let guidance: Vec<_> = r
-        .guidance
-        .iter()
-        .map(|id| {
-            let g = guidance::lookup(id);
-            json!({
-                "id": id,
-                "source": g.map_or("", |g| g.source),
-                "summary": g.map_or("", |g| g.summary),
-            })
-        })
-        .collect();
-    json!({
-        "code": r.code,
-        "name": r.name,
-        "category": r.category,
-        "kind": r.kind,
-        "severity": r.severity,
-        "summary": r.summary,
-        "docs": r.docs,
-        "placeholder": r.placeholder,
-        "guidance": guidance,
-    })
+pub fn rule_json(r: &'static RuleMeta) -> serde_json::Value {
+    serde_json::to_value(RuleView::new(r)).expect("a rule view serialises")
 }
 
 impl AppState {
