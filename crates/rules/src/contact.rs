@@ -15,7 +15,7 @@ use clinpost_core::{
 };
 use regex::Regex;
 
-use crate::validators::{before_on_line, byte_at, byte_before};
+use crate::validators::{before_on_line, byte_at, byte_before, ceil_boundary};
 
 const GUIDANCE: &[&str] = &["gmc-sm/no-public-patient-discussion", "hipaa/safe-harbor"];
 
@@ -250,21 +250,253 @@ impl Detector for Contact {
         {
             return;
         }
+        if !text.is_ascii() && text.contains(['\u{17F}', '\u{212A}']) {
+            // Case-insensitive letters also match the Kelvin sign and the long s; the triggers
+            // read ASCII only, so such (rare) texts take the plain loop.
+            run_from(text, text.len(), 0, usize::MAX, out);
+            return;
+        }
+        // After a rejected candidate the search resumes one character after its start, so
+        // skipping a stretch where no candidate could be reported changes nothing: the regex
+        // only runs from cheap triggers ('@', "://", "www.", a domain ending, '+' or '(' before
+        // a digit, digit runs of a phone's or a labelled short number's shape), each giving
+        // the stretch `rs..=re` where a reportable candidate may start.
+        let mut regions: Vec<(usize, usize)> = Vec::new();
+        triggers(text, &mut regions);
+        regions.sort_unstable();
         let mut pos = 0;
-        while let Some(c) = CANDIDATE.captures_at(text, pos) {
-            let whole = c.get(0).expect("group 0");
-            let before = out.len();
-            self.one(text, &c, out);
-            pos = if out.len() > before {
-                whole.end()
-            } else {
-                crate::dates::next_char(text, whole.start())
-            };
-            if pos >= text.len() {
-                break;
+        let mut k = 0;
+        while k < regions.len() {
+            let (rs, mut re) = regions[k];
+            k += 1;
+            while k < regions.len() && regions[k].0 <= re {
+                re = re.max(regions[k].1);
+                k += 1;
+            }
+            let from = ceil_boundary(text, pos.max(rs));
+            if from > re || from >= text.len() {
+                continue;
+            }
+            pos = run_from(text, cut_after(b, re), from, re, out);
+        }
+    }
+}
+
+/// The candidate loop from `pos`, on `text[..cut]`, for candidates starting at or before
+/// `last`. Returns where the loop would resume.
+fn run_from(text: &str, cut: usize, mut pos: usize, last: usize, out: &mut Vec<Finding>) -> usize {
+    let hay = &text[..cut];
+    // Where the next candidate starts, without the capture engine.
+    while CANDIDATE
+        .find_at(hay, pos)
+        .is_some_and(|m| m.start() <= last)
+    {
+        let c = CANDIDATE.captures_at(hay, pos).expect("found above");
+        let whole = c.get(0).expect("group 0");
+        let before = out.len();
+        Contact.one(text, &c, out);
+        pos = if out.len() > before {
+            whole.end()
+        } else {
+            crate::dates::next_char(text, whole.start())
+        };
+        if pos >= text.len() {
+            return pos;
+        }
+    }
+    ceil_boundary(text, last.saturating_add(1)).max(pos)
+}
+
+/// Whitespace, control and non-ASCII bytes (which hold the Unicode spaces).
+#[inline]
+fn soft(x: u8) -> bool {
+    x <= b' ' || x >= 0x80
+}
+
+/// A haystack end after `re` that no candidate starting at or before `re` reaches. Emails,
+/// web addresses, domains and handles stop at whitespace; the other shapes hold fewer than 48
+/// bytes besides whitespace. So: 64 such bytes later, then the next ASCII whitespace byte
+/// (where `\b` reads the same), or the text's end.
+fn cut_after(b: &[u8], re: usize) -> usize {
+    let mut i = re;
+    let mut n = 0;
+    while i < b.len() && n < 64 {
+        if !soft(b[i]) {
+            n += 1;
+        }
+        i += 1;
+    }
+    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != 0x0b {
+        i += 1;
+    }
+    i
+}
+
+static MARKS: LazyLock<regex::bytes::Regex> =
+    LazyLock::new(|| regex::bytes::Regex::new("[@+(]").expect("marks regex"));
+
+/// Top-level domains of the `dom` shape.
+const TLDS: &[&[u8]] = &[
+    b"com", b"org", b"net", b"edu", b"gov", b"io", b"info", b"uk", b"ie", b"eu", b"us", b"ca",
+    b"au", b"nz", b"de", b"fr", b"app", b"dev", b"health", b"scot", b"wales",
+];
+
+/// Every stretch of starts where a reportable candidate may begin.
+fn triggers(text: &str, regions: &mut Vec<(usize, usize)>) {
+    let b = text.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    for m in MARKS.find_iter(b) {
+        let t = m.start();
+        match b[t] {
+            // An email needs a local part and a domain, a handle a name, after '@'.
+            b'@' if !b
+                .get(t + 1)
+                .is_some_and(|&x| x.is_ascii_alphanumeric() || x == b'_') => {}
+            b'@' => {
+                // An email starts in the run of local-part bytes before '@'; a handle at '@'.
+                let mut s = t;
+                while s > 0
+                    && (b[s - 1].is_ascii_alphanumeric()
+                        || matches!(b[s - 1], b'.' | b'_' | b'%' | b'+' | b'-'))
+                {
+                    s -= 1;
+                }
+                regions.push((s, t));
+            }
+            _ => {
+                if digit(t + 1) {
+                    regions.push((t, t));
+                }
             }
         }
     }
+    crate::validators::for_digit_runs_and(b, *b".:", |i, run| {
+        if !run {
+            web_trigger(b, i, regions);
+            return;
+        }
+        let mut j = i;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        let l = j - i;
+        // UK national numbers: 0 then 1-9 and ten or eleven digits in all, in at most three
+        // groups (the '+44' and '(0' forms start at a mark).
+        if b[i] == b'0'
+            && b.get(i + 1).is_some_and(|x| (b'1'..=b'9').contains(x))
+            && digits_ahead(b, i) >= 10
+        {
+            regions.push((i, i));
+        }
+        // North American 3-3-4.
+        if l == 3 && b[i] >= b'2' && matches!(b.get(j), Some(b' ' | b'.' | b'-')) && digit(j + 1) {
+            let j2 = run_end(b, j + 1);
+            if j2 - j - 1 == 3
+                && matches!(b.get(j2), Some(b' ' | b'.' | b'-'))
+                && run_end(b, j2 + 1) - j2 > 4
+            {
+                regions.push((i, i));
+            }
+        }
+        // Labelled short numbers.
+        if (3..=6).contains(&l) {
+            if let Some(s) = short_label_before(b, i) {
+                regions.push((s, i));
+            }
+        }
+    });
+}
+
+fn run_end(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    i
+}
+
+/// Digits in the groups from `i` separated by one space or dash (a phone's digits).
+fn digits_ahead(b: &[u8], i: usize) -> usize {
+    let mut n = 0;
+    let mut k = i;
+    for _ in 0..4 {
+        let e = run_end(b, k);
+        n += e - k;
+        if matches!(b.get(e), Some(b' ' | b'-')) && b.get(e + 1).is_some_and(u8::is_ascii_digit) {
+            k = e + 1;
+        } else {
+            break;
+        }
+    }
+    n
+}
+
+/// "://" (a scheme), "www." and ".tld" followed by a non-word byte (a bare domain).
+fn web_trigger(b: &[u8], t: usize, regions: &mut Vec<(usize, usize)>) {
+    if b[t] == b':' {
+        if b.get(t + 1..t + 3) == Some(b"//") {
+            regions.push((t.saturating_sub(5), t));
+        }
+        return;
+    }
+    if t >= 3 && b[t - 3..t].eq_ignore_ascii_case(b"www") {
+        regions.push((t - 3, t - 3));
+    }
+    let mut e = t + 1;
+    while e < b.len() && b[e].is_ascii_lowercase() {
+        e += 1;
+    }
+    if e - t < 3
+        || b.get(e)
+            .is_some_and(|&x| x.is_ascii_alphanumeric() || x == b'_')
+    {
+        return;
+    }
+    if !TLDS.contains(&&b[t + 1..e]) {
+        return;
+    }
+    let mut s = t;
+    while s > 0
+        && (b[s - 1].is_ascii_lowercase()
+            || b[s - 1].is_ascii_digit()
+            || matches!(b[s - 1], b'.' | b'-'))
+    {
+        s -= 1;
+    }
+    regions.push((s, t));
+}
+
+/// Where a "pager"/"bleep"/"ext" label of a number at `i` may start, or `None` when there is
+/// none: between a label and its number only '.', ':', '#', whitespace and the words "no",
+/// "num", "number" may stand.
+fn short_label_before(b: &[u8], i: usize) -> Option<usize> {
+    let mut k = i;
+    for _ in 0..2 {
+        while k > 0
+            && matches!(
+                b[k - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b'.' | b':' | b'#' | 0x80..
+            )
+        {
+            // Non-ASCII bytes are skipped too: they may be Unicode spaces.
+            k -= 1;
+        }
+        let e = k;
+        while k > 0 && b[k - 1].is_ascii_alphabetic() {
+            k -= 1;
+        }
+        let w = &b[k..e];
+        let has = |p: &[u8]| w.windows(p.len()).any(|x| x.eq_ignore_ascii_case(p));
+        if has(b"pag") || has(b"pg") || has(b"ext") || has(b"beep") || has(b"bleep") {
+            return Some(k);
+        }
+        if !(w.eq_ignore_ascii_case(b"no")
+            || w.eq_ignore_ascii_case(b"num")
+            || w.eq_ignore_ascii_case(b"number"))
+        {
+            return None;
+        }
+    }
+    None
 }
 
 impl Contact {
@@ -436,6 +668,24 @@ pub fn detectors() -> Vec<Box<dyn Detector>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn triggers_find_what_the_full_loop_finds() {
+        let ctx = clinpost_core::Context::default();
+        for t in [
+            "pager\u{2003}   # 68378, bleep no: 1234, Ext.4567, page 12",
+            "mail jo.bloggs@nhs.net or @jane_doe_88 @ 10am, see https://x.org/a.",
+            "www.Example.com, nhs.uk/x, foo.community, 0161 496 0000, +44 7700 900123",
+            "(0161) 496 0000, (415) 555-2671, 415.555.2671, 250 500 1000, +1 415 555 2671",
+        ] {
+            let mut a = Vec::new();
+            Contact.check(&Document::new(t, &ctx), &mut a);
+            let mut b = Vec::new();
+            run_from(t, t.len(), 0, usize::MAX, &mut b);
+            let spans = |v: &[Finding]| v.iter().map(|f| (f.rule.code, f.span)).collect::<Vec<_>>();
+            assert_eq!(spans(&a), spans(&b), "{t}");
+        }
+    }
     use clinpost_core::Context;
 
     fn run(t: &str) -> Vec<(&'static str, String)> {

@@ -28,8 +28,8 @@ use clinpost_core::{
 use regex::{CaptureLocations, Regex};
 
 use crate::validators::{
-    before_on_line, byte_at, byte_before, calendar_date_valid, day_month_plausible, expand_year,
-    last_words, line_prefix,
+    before_on_line, byte_at, byte_before, calendar_date_valid, ceil_boundary, day_month_plausible,
+    expand_year, last_words, line_prefix,
 };
 
 const GUIDANCE: &[&str] = &["gmc-sm/no-public-patient-discussion", "hipaa/safe-harbor"];
@@ -154,7 +154,8 @@ Write `over 90` instead of the exact age. The safe fix does that.\n",
 const MONTHS: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 const DAY: &str = "(?:3[01]|[12][0-9]|0?[1-9])";
 
-static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+/// The alternatives of CANDIDATE, in order.
+static CANDIDATE_PARTS: LazyLock<Vec<String>> = LazyLock::new(|| {
     let p = [
         // ISO 2024-03-12.
         r"(?P<iso>(?P<iy>(?:19|20)[0-9]{2})-(?P<im>[0-9]{1,2})-(?P<id>[0-9]{1,2}))(?-u:\b)".to_string(),
@@ -199,7 +200,16 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
         // An age said of a person: "she is 93", "Mum turned 100", "he's 97".
         r"(?i:(?-u:\b)(?:he|she|who|pt|patient|mum|mom|mother|dad|father|gran|granny|grandma|grandad|grandpa|nan|nana|lady|gentleman|gent|man|woman|husband|wife)(?:'s|\s+(?:is|was|turned|turns|will\s+be|has\s+turned|is\s+turning|just\s+turned))\s+(?P<age5>[0-9]{2,3}))(?-u:\b)".to_string(),
     ];
-    Regex::new(&p.join("|")).expect("dates regex")
+    p.to_vec()
+});
+
+// The lazy DFA of this large Unicode-aware regex outgrows the default cache on long notes and
+// keeps rebuilding states; a larger cache only changes speed, never matches.
+static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+    regex::RegexBuilder::new(&CANDIDATE_PARTS.join("|"))
+        .dfa_size_limit(32 << 20)
+        .build()
+        .expect("dates regex")
 });
 
 static DOB_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -402,34 +412,519 @@ impl Detector for Dates {
     fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
         let text = doc.text;
         let b = text.as_bytes();
-        // Prefilter: every shape needs a digit, except month names and spelled ages.
-        if !b.iter().any(u8::is_ascii_digit) && !has_alpha_cue(b) {
+        let mut locs = CANDIDATE.capture_locations();
+        let mut at_locs = AT_DIGIT.re.capture_locations();
+        // Case-insensitive letters also match the Kelvin sign and the long s; the triggers
+        // below read ASCII words only, so such (rare) texts take the plain loop.
+        if !text.is_ascii() && text.contains(['\u{17F}', '\u{212A}']) {
+            run_from(text, text.len(), 0, usize::MAX, &mut locs, out);
             return;
         }
         // A rejected candidate may hide a shorter one inside it ("mastectomies 11/92" is not
         // "mastectomies 11" but holds "11/92"), so after a rejection the search resumes one
-        // character after the candidate's start, otherwise after its end.
+        // character after the candidate's start, otherwise after its end. Skipping a stretch
+        // where no candidate could be reported therefore changes nothing: the regex only runs
+        // near cheap triggers (digit runs of a date-like shape, month names, spelled ages).
+        // A trigger gives the stretch of starts `rs..=re` a reportable candidate may have.
+        let mut regions: Vec<(usize, usize)> = Vec::new();
+        letter_triggers(b, &mut regions);
+        digit_triggers(text, &mut regions);
+        regions.sort_unstable();
         let mut pos = 0;
-        let mut locs = CANDIDATE.capture_locations();
-        while CANDIDATE.captures_read_at(&mut locs, text, pos).is_some() {
-            let c = Caps { text, locs: &locs };
-            let m = c.get(0).expect("group 0");
-            let before = out.len();
-            scan(text, &c, out);
-            pos = if out.len() > before || m.is_empty() {
-                m.end().max(pos + 1)
-            } else {
-                next_char(text, m.start())
-            };
-            if pos >= text.len() {
-                break;
+        let mut k = 0;
+        while k < regions.len() {
+            let (rs, mut re) = regions[k];
+            k += 1;
+            while k < regions.len() && regions[k].0 <= re {
+                re = re.max(regions[k].1);
+                k += 1;
             }
+            let from = ceil_boundary(text, pos.max(rs));
+            if from > re || from >= text.len() {
+                continue;
+            }
+            // A lone start right after a byte that is neither a word byte nor a line break:
+            // only the shapes that can start with a digit can match there, and `\b` reads the
+            // same with the haystack starting at it (`^` never could match there), so an
+            // anchored regex of those shapes, in the same order, gives the candidate at `rs`.
+            let cut = cut_after(b, re);
+            if rs == re
+                && from == rs
+                && b[rs].is_ascii_digit()
+                && rs > 0
+                && !is_word(b[rs - 1])
+                && b[rs - 1] != b'\n'
+            {
+                let at = &AT_DIGIT;
+                if at.re.captures_read(&mut at_locs, &text[rs..cut]).is_none() {
+                    pos = rs + 1;
+                    continue;
+                }
+                let c = Caps::from_sub(text, &at_locs, &at.map, rs);
+                let m = c.get(0).expect("group 0");
+                let before = out.len();
+                scan(text, &c, out);
+                pos = if out.len() > before { m.end() } else { rs + 1 };
+                continue;
+            }
+            pos = run_from(text, cut, from, re, &mut locs, out);
         }
     }
 }
 
-/// A group of a CANDIDATE match: the subset of `regex::Match` the scanners use, read from a
-/// reused `CaptureLocations` (no allocation, no hashing of group names per candidate).
+/// The candidate loop from `pos`, on `text[..cut]`, for candidates starting at or before
+/// `last`. Returns where the loop would resume.
+fn run_from(
+    text: &str,
+    cut: usize,
+    mut pos: usize,
+    last: usize,
+    locs: &mut CaptureLocations,
+    out: &mut Vec<Finding>,
+) -> usize {
+    let hay = &text[..cut];
+    loop {
+        let Some(whole) = CANDIDATE.captures_read_at(locs, hay, pos) else {
+            return ceil_boundary(text, last.saturating_add(1)).max(pos);
+        };
+        if whole.start() > last {
+            return ceil_boundary(text, last.saturating_add(1)).max(pos);
+        }
+        let c = Caps::from_locs(text, locs);
+        let m = c.get(0).expect("group 0");
+        let before = out.len();
+        scan(text, &c, out);
+        pos = if out.len() > before || m.is_empty() {
+            m.end().max(pos + 1)
+        } else {
+            next_char(text, m.start())
+        };
+        if pos >= text.len() {
+            return pos;
+        }
+    }
+}
+
+/// A regex of the CANDIDATE shapes that can start with a digit (same order, same groups),
+/// anchored, with the CANDIDATE index of each of its groups.
+struct SubRegex {
+    re: Regex,
+    map: Vec<usize>,
+}
+
+static AT_DIGIT: LazyLock<SubRegex> = LazyLock::new(|| {
+    let keep = ["iso", "dmy", "age", "md", "dmon", "ty", "y4"];
+    let parts: Vec<&str> = CANDIDATE_PARTS
+        .iter()
+        .filter(|p| keep.iter().any(|k| p.contains(&format!("(?P<{k}>"))))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(parts.len(), keep.len());
+    let re = Regex::new(&format!(r"\A(?:{})", parts.join("|"))).expect("dates sub-regex");
+    let map = re
+        .capture_names()
+        .map(|n| n.map_or(0, group_index))
+        .collect();
+    SubRegex { re, map }
+});
+
+/// Bytes a CANDIDATE match may hold any number of: whitespace, commas, dashes (and, to be
+/// safe, control and non-ASCII bytes, which hold the Unicode spaces). Every match holds at
+/// most about 30 other bytes.
+#[inline]
+fn soft(x: u8) -> bool {
+    x <= b' ' || x >= 0x80 || x == b',' || x == b'-'
+}
+
+#[inline]
+fn is_word(x: u8) -> bool {
+    x.is_ascii_alphanumeric() || x == b'_'
+}
+
+/// Start of a look-back of 32 non-soft bytes before `t`: a match reaching `t` starts there or
+/// later.
+fn back(b: &[u8], t: usize) -> usize {
+    let mut i = t;
+    let mut n = 0;
+    while i > 0 {
+        i -= 1;
+        if !soft(b[i]) {
+            n += 1;
+            if n >= 32 {
+                return i;
+            }
+        }
+    }
+    0
+}
+
+/// A haystack end after `re` that no match starting at or before `re` reaches: 64 non-soft
+/// bytes later, at an ASCII non-word byte (so `\b` reads the same there), or the text's end.
+fn cut_after(b: &[u8], re: usize) -> usize {
+    let mut i = re;
+    let mut n = 0;
+    while i < b.len() && n < 64 {
+        if !soft(b[i]) {
+            n += 1;
+        }
+        i += 1;
+    }
+    while i < b.len() && (b[i] >= 0x80 || is_word(b[i])) {
+        i += 1;
+    }
+    i
+}
+
+/// Trigrams starting every month word and spelled age, searched in a lower-cased copy.
+static LETTERS: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    regex::bytes::Regex::new("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|nin|hun")
+        .expect("letters regex")
+});
+
+thread_local! {
+    static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Month names (which every month shape holds), "ninety" and "hundred" (spelled ages).
+fn letter_triggers(b: &[u8], regions: &mut Vec<(usize, usize)>) {
+    LOWER.with_borrow_mut(|low| {
+        low.clear();
+        low.extend_from_slice(b);
+        low.make_ascii_lowercase();
+        for m in LETTERS.find_iter(low) {
+            let w = m.start();
+            if w > 0 && is_word(b[w - 1]) {
+                continue;
+            }
+            let l = [low[w], low[w + 1], low[w + 2]];
+            let full: &[&[u8]] = match &l {
+                b"jan" => &[b"january"],
+                b"feb" => &[b"feb", b"february"],
+                b"mar" => &[b"march"],
+                b"apr" => &[b"apr", b"april"],
+                b"may" => &[],
+                b"jun" => &[b"jun", b"june"],
+                b"jul" => &[b"jul", b"july"],
+                b"aug" => &[b"aug", b"august"],
+                b"sep" => &[b"sep", b"sept", b"september"],
+                b"oct" => &[b"oct", b"october"],
+                b"nov" => &[b"nov", b"november"],
+                b"dec" => &[b"december"],
+                b"nin" => {
+                    if low[w..].starts_with(b"ninety") {
+                        regions.push((w, w));
+                    }
+                    continue;
+                }
+                _ => {
+                    if low[w..].starts_with(b"hundred") {
+                        regions.push((w.saturating_sub(4), w));
+                    }
+                    continue;
+                }
+            };
+            let mut e = w + 3;
+            while e < b.len() && is_word(b[e]) {
+                e += 1;
+            }
+            let word = &low[w..e];
+            // "jan", "mar", "may", "dec" are only months with a capital.
+            let hit = full.contains(&word)
+                || (e - w == 3
+                    && b[w].is_ascii_uppercase()
+                    && matches!(&l, b"jan" | b"mar" | b"may" | b"dec"));
+            if hit {
+                regions.push((back(b, w), w));
+            }
+        }
+    });
+}
+
+fn run_end(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    i
+}
+
+fn value(d: &[u8]) -> u32 {
+    d.iter().fold(0u32, |a, &x| a * 10 + u32::from(x - b'0'))
+}
+
+/// Digit runs that can start or end a reportable shape.
+fn digit_triggers(text: &str, regions: &mut Vec<(usize, usize)>) {
+    let b = text.as_bytes();
+    let n = b.len();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    crate::validators::for_digit_runs(b, |i| {
+        let j = run_end(b, i);
+        let l = j - i;
+        if l > 4 {
+            return;
+        }
+        let v = value(&b[i..j]);
+        let after = b.get(j).copied();
+        // Separated pairs and triples: ISO, numeric dates, 7/22, "on 7-8".
+        if let Some(s1 @ (b'/' | b'.' | b'-')) = after {
+            if digit(j + 1) {
+                let j2 = run_end(b, j + 1);
+                let l2 = j2 - j - 1;
+                if l2 <= 2 {
+                    let v2 = value(&b[j + 1..j2]);
+                    if l == 4 && s1 == b'-' {
+                        regions.push((i, i));
+                    } else if l <= 2 {
+                        let s2 = b.get(j2).copied().unwrap_or(0);
+                        let j3 = if matches!(s2, b'/' | b'.' | b'-') && digit(j2 + 1) {
+                            run_end(b, j2 + 1)
+                        } else {
+                            j2
+                        };
+                        let l3 = j3 - j2 - usize::from(j3 > j2);
+                        let dmy = matches!(l3, 2 | 4) && !b.get(j3).is_some_and(|&x| is_word(x));
+                        if dmy {
+                            if dmy_possible(text, i, j3, s1, s2, v, v2, value(&b[j2 + 1..j3])) {
+                                regions.push((i, i));
+                            }
+                        } else if s1 == b'/' && md_possible(text, i, j2, v, v2, l2) {
+                            regions.push((i, i));
+                        }
+                        if s1 == b'-' && prev_word_is(b, i, &[b"on"]) {
+                            regions.push((back(b, i), i));
+                        }
+                    }
+                }
+            }
+        }
+        if matches!(l, 2 | 3) && (90..=125).contains(&v) {
+            age_triggers(b, i, j, regions);
+        }
+        if l <= 2 && j + 2 <= n {
+            let s = [b[j] | 0x20, b[j + 1] | 0x20];
+            if matches!(&s, b"st" | b"nd" | b"rd" | b"th")
+                && !b.get(j + 2).is_some_and(|&x| is_word(x))
+            {
+                regions.push((back(b, i), i));
+            }
+        }
+        if l == 2 {
+            if i > 0 && b[i - 1] == b'\'' {
+                regions.push((i - 1, i - 1));
+            }
+            // 74': rejected when glued to a number before or a word after ("70's").
+            if after == Some(b'\'')
+                && !glued_before(text, i)
+                && !b.get(j + 1).is_some_and(u8::is_ascii_alphanumeric)
+            {
+                regions.push((i, i));
+            }
+            if !after.is_some_and(is_word) && event_trigger(b, i) {
+                regions.push((back(b, i), i));
+            }
+        }
+        if l == 4 && (b[i..i + 2] == *b"19" || b[i..i + 2] == *b"20") && v <= 2029 {
+            regions.push((i, i));
+        }
+    });
+}
+
+/// False when a `a.b.y` triple at `i..end` (it matches the `dmy` shape) is surely rejected by
+/// `scan_dmy` before its context.
+#[allow(clippy::too_many_arguments)]
+fn dmy_possible(text: &str, i: usize, end: usize, s1: u8, s2: u8, a: u32, b: u32, yv: u32) -> bool {
+    if s1 != s2 && !(s1 == b'/' && s2 == b'.') {
+        return false;
+    }
+    if glued_before(text, i) || byte_before(text, i).is_some_and(|x| x == b'v' || x == b'V') {
+        return false;
+    }
+    if glued_after(text, end) {
+        return true;
+    }
+    let ylen = end
+        - text[..end]
+            .bytes()
+            .rev()
+            .take_while(u8::is_ascii_digit)
+            .count();
+    let y = if end - ylen == 2 { expand_year(yv) } else { yv };
+    calendar_date_valid(y, a, b) || calendar_date_valid(y, b, a)
+}
+
+/// Regions for a number 90-125 at `i..j` that can be an age: "93 yo" (at the number),
+/// a line "93 M" (from the line start), "aged 93", "she is 93" (from the words before).
+fn age_triggers(b: &[u8], i: usize, j: usize, regions: &mut Vec<(usize, usize)>) {
+    let mut k = j;
+    while k < b.len() && soft(b[k]) {
+        if b[k] >= 0x80 {
+            regions.push((back(b, i), i));
+            return;
+        }
+        k += 1;
+    }
+    if k < b.len() && b[k] | 0x20 == b'y' {
+        regions.push((i, i));
+    }
+    let mut k = i;
+    while k > 0 && matches!(b[k - 1], b' ' | b'\t') {
+        k -= 1;
+    }
+    if k == 0 || b[k - 1] == b'\n' {
+        regions.push((k, i));
+    }
+    let ctx = match prev_word(b, i) {
+        None => true,
+        Some(w) => {
+            (w.len() == 1 && (w[0] | 0x20) == b's')
+                || [
+                    &b"age"[..],
+                    b"aged",
+                    b"of",
+                    b"about",
+                    b"is",
+                    b"was",
+                    b"turned",
+                    b"turns",
+                    b"be",
+                    b"turning",
+                ]
+                .iter()
+                .any(|s| w.eq_ignore_ascii_case(s))
+        }
+    };
+    if ctx {
+        regions.push((back(b, i), i));
+    }
+}
+
+/// A dated-event word of the CANDIDATE regex (ASCII, any case).
+fn is_event(w: &[u8]) -> bool {
+    if w.len() < 2 || w.len() > 15 {
+        return false;
+    }
+    let mut buf = [0u8; 16];
+    for (d, s) in buf.iter_mut().zip(w) {
+        *d = s.to_ascii_lowercase();
+    }
+    matches!(
+        &buf[..w.len()],
+        b"mi"
+            | b"ami"
+            | b"imi"
+            | b"nstemi"
+            | b"stemi"
+            | b"cabg"
+            | b"cva"
+            | b"tia"
+            | b"avr"
+            | b"mvr"
+            | b"ptca"
+            | b"pci"
+            | b"stent"
+            | b"stents"
+            | b"redo"
+            | b"dx"
+            | b"diagnosed"
+            | b"surgery"
+            | b"ablation"
+            | b"cholecystectomy"
+            | b"chole"
+            | b"appendectomy"
+            | b"nephrectomy"
+            | b"mastectomy"
+            | b"mastectomies"
+            | b"lobectomy"
+            | b"colectomy"
+            | b"hysterectomy"
+            | b"tah"
+            | b"turp"
+            | b"cardioversion"
+            | b"bypass"
+            | b"transplant"
+            | b"thyroidectomy"
+            | b"stroke"
+            | b"mva"
+    )
+}
+
+/// False when a `c/d` pair at `i..j2` is surely rejected by `scan_md` before its context.
+fn md_possible(text: &str, i: usize, j2: usize, a: u32, d: u32, dlen: usize) -> bool {
+    if glued_before(text, i)
+        || glued_after(text, j2)
+        || byte_before(text, i).is_some_and(|x| x.is_ascii_alphabetic())
+    {
+        return false;
+    }
+    let day_month = (1..=12).contains(&a) && (1..=31).contains(&d)
+        || (1..=12).contains(&d) && (1..=31).contains(&a);
+    let month_year = (1..=12).contains(&a) && d >= 32 && dlen == 2;
+    (day_month || month_year) && !(a == 5 && d == 5) && !(a == 24 && d == 7) && !(a < d && d <= 4)
+}
+
+/// The ASCII word before `i`, skipping whitespace and colons; `None` when the bytes there
+/// are not plain ASCII (a Unicode space may hide in them).
+fn prev_word(b: &[u8], i: usize) -> Option<&[u8]> {
+    let mut k = i;
+    while k > 0 && (b[k - 1].is_ascii_whitespace() || b[k - 1] == b':' || b[k - 1] == 0x0b) {
+        k -= 1;
+    }
+    if k > 0 && b[k - 1] >= 0x80 {
+        return None;
+    }
+    let e = k;
+    while k > 0 && b[k - 1].is_ascii_alphabetic() {
+        k -= 1;
+    }
+    Some(&b[k..e])
+}
+
+fn prev_word_is(b: &[u8], i: usize, set: &[&[u8]]) -> bool {
+    prev_word(b, i).is_none_or(|w| set.iter().any(|s| w.eq_ignore_ascii_case(s)))
+}
+
+/// A dated-event word among the four tokens before `i` ("MI 92", "CABG x2 in 92").
+fn event_trigger(b: &[u8], i: usize) -> bool {
+    let mut k = i;
+    for _ in 0..4 {
+        let sep_end = k;
+        while k > 0 && !b[k - 1].is_ascii_alphanumeric() {
+            match b[k - 1] {
+                0x80.. => return true,
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b',' => k -= 1,
+                _ => return false,
+            }
+        }
+        if k == sep_end {
+            return false;
+        }
+        let e = k;
+        while k > 0 && b[k - 1].is_ascii_alphanumeric() {
+            k -= 1;
+        }
+        if k == e {
+            return false;
+        }
+        let mut w = &b[k..e];
+        while let [rest @ .., d] = w {
+            if d.is_ascii_digit() {
+                w = rest;
+            } else {
+                break;
+            }
+        }
+        if is_event(w) {
+            return true;
+        }
+        if let [rest @ .., x] = w {
+            if x | 0x20 == b'x' && is_event(rest) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A group of a CANDIDATE match: the subset of `regex::Match` the scanners use.
 #[derive(Clone, Copy)]
 struct M<'t> {
     text: &'t str,
@@ -455,15 +950,35 @@ impl<'t> M<'t> {
     }
 }
 
-/// The groups of one CANDIDATE match.
+/// Number of groups of CANDIDATE (checked by a test).
+const GROUPS: usize = 43;
+
+/// The groups of one CANDIDATE match, by CANDIDATE group index (no allocation).
 struct Caps<'t> {
     text: &'t str,
-    locs: &'t CaptureLocations,
+    slots: [Option<(usize, usize)>; GROUPS],
 }
 
 impl<'t> Caps<'t> {
+    fn from_locs(text: &'t str, locs: &CaptureLocations) -> Self {
+        let mut slots = [None; GROUPS];
+        for (i, s) in slots.iter_mut().enumerate() {
+            *s = locs.get(i);
+        }
+        Caps { text, slots }
+    }
+    /// From a sub-regex match on `text[off..]`, its groups mapped by `map`.
+    fn from_sub(text: &'t str, locs: &CaptureLocations, map: &[usize], off: usize) -> Self {
+        let mut slots = [None; GROUPS];
+        for (i, &g) in map.iter().enumerate() {
+            if let Some((s, e)) = locs.get(i) {
+                slots[g] = Some((s + off, e + off));
+            }
+        }
+        Caps { text, slots }
+    }
     fn get(&self, i: usize) -> Option<M<'t>> {
-        self.locs.get(i).map(|(s, e)| M {
+        self.slots[i].map(|(s, e)| M {
             text: self.text,
             s,
             e,
@@ -521,31 +1036,6 @@ fn group_index(name: &str) -> usize {
         "age5" => 42,
         _ => unreachable!("unknown group {name}"),
     }
-}
-
-/// Cheap test for texts without digits: a month name or "ninety"/"hundred" may still be there.
-fn has_alpha_cue(b: &[u8]) -> bool {
-    b.windows(3).any(|w| {
-        let w = [w[0] | 0x20, w[1] | 0x20, w[2] | 0x20];
-        matches!(
-            &w,
-            b"jan"
-                | b"feb"
-                | b"mar"
-                | b"apr"
-                | b"may"
-                | b"jun"
-                | b"jul"
-                | b"aug"
-                | b"sep"
-                | b"oct"
-                | b"nov"
-                | b"dec"
-                | b"nin"
-                | b"hun"
-                | b"the"
-        )
-    })
 }
 
 /// The char boundary after the char starting at `i`.
@@ -1143,9 +1633,24 @@ fn scan_md(text: &str, a: u32, b: u32, m: M<'_>, dlen: usize, out: &mut Vec<Find
         && a < b
         && (matches!(
             p1,
-            "for" | "x" | "over" | "past" | "last" | "within" | "next" | "after" | "actually"
-                | "approx" | "approximately" | "about" | "around" | "roughly" | "nearly"
-                | "almost" | "only" | "just"
+            "for"
+                | "x"
+                | "over"
+                | "past"
+                | "last"
+                | "within"
+                | "next"
+                | "after"
+                | "actually"
+                | "approx"
+                | "approximately"
+                | "about"
+                | "around"
+                | "roughly"
+                | "nearly"
+                | "almost"
+                | "only"
+                | "just"
         ) || matches!(
             nw.as_str(),
             "ago"
@@ -1440,8 +1945,41 @@ mod tests {
         run(t).into_iter().map(|x| x.1).collect()
     }
 
+    /// The plain candidate loop over the whole text, which the triggers must reproduce.
+    fn full(t: &str) -> Vec<(&'static str, String)> {
+        let mut v = Vec::new();
+        run_from(
+            t,
+            t.len(),
+            0,
+            usize::MAX,
+            &mut CANDIDATE.capture_locations(),
+            &mut v,
+        );
+        v.into_iter()
+            .map(|f| (f.rule.code, t[f.span.start..f.span.end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn triggers_find_what_the_full_loop_finds() {
+        for t in [
+            "PMH: MI 92, CABG x2 in 94 and 00, mastectomies 11/92",
+            "she is \u{a0}  93, he's 97, Mum turned\n100, aged:about 95",
+            "  93 M s/p fall\n\t101 yo F",
+            "on\u{2003}7-8 for coiling; seen 1->2 nov, 96; March 12th, 1941",
+            "the 11th of March, Tuesday 14th, in Sep, May 3, dec 12, '92, 74'",
+            "one hundred and two years old, ninety-one y/o, 12/03/1941, 2024-03-12",
+            "10/03/10/04 bp 90-100/40's 7.5/3.5/43 v1.2.93 1980s since 2000",
+            "12 march 1941 MARCH OF 1993 nov '96 Jan 5 jan 5 May be",
+        ] {
+            assert_eq!(run(t), full(t), "{t}");
+        }
+    }
+
     #[test]
     fn group_indexes_match_the_regex() {
+        assert_eq!(CANDIDATE.captures_len(), GROUPS);
         for (i, n) in CANDIDATE.capture_names().enumerate() {
             if let Some(n) = n {
                 assert_eq!(group_index(n), i, "{n}");

@@ -254,6 +254,80 @@ pub const fn break_table(keep: &[(u8, u8)]) -> [bool; 256] {
     t
 }
 
+/// The 8 bytes at `at` as a little-endian word, zero-padded past the end.
+#[inline]
+pub fn load8(b: &[u8], at: usize) -> u64 {
+    match b.get(at..at + 8) {
+        Some(c) => u64::from_le_bytes(c.try_into().expect("8 bytes")),
+        None => {
+            let mut a = [0u8; 8];
+            let r = b.get(at..).unwrap_or(&[]);
+            a[..r.len()].copy_from_slice(r);
+            u64::from_le_bytes(a)
+        }
+    }
+}
+
+/// For a word from [`load8`]: the high bit of each byte that is an ASCII digit.
+#[inline]
+pub fn digit_bits8(x: u64) -> u64 {
+    const H: u64 = 0x8080_8080_8080_8080;
+    let a = x & !H;
+    // Per byte, no carries: a + (0x80 - b'0') has its high bit set iff a >= b'0'.
+    let ge0 = a + 0x5050_5050_5050_5050;
+    let gt9 = a + 0x4646_4646_4646_4646;
+    ge0 & !gt9 & !x & H
+}
+
+/// For a word from [`load8`]: the high bit of each byte equal to `c`.
+#[inline]
+pub fn eq_bits8(x: u64, c: u8) -> u64 {
+    const H: u64 = 0x8080_8080_8080_8080;
+    let z = x ^ (u64::from(c) * 0x0101_0101_0101_0101);
+    // High bit set per byte iff that byte of `z` is non-zero (no carries between bytes).
+    !(((z & !H) + !H) | z) & H
+}
+
+/// Calls `f(start, true)` for every maximal run of ASCII digits in `b` and `f(i, false)` for
+/// every byte `b[i]` in `marks`, in order of position.
+#[inline(always)]
+pub fn for_digit_runs_and<const N: usize>(
+    b: &[u8],
+    marks: [u8; N],
+    mut f: impl FnMut(usize, bool),
+) {
+    let mut carry = 0u64;
+    let mut at = 0;
+    while at < b.len() {
+        let x = match b.get(at..at + 8) {
+            Some(c) => u64::from_le_bytes(c.try_into().expect("8 bytes")),
+            None => load8(b, at),
+        };
+        let d = digit_bits8(x);
+        let mut m = 0;
+        for c in marks {
+            m |= eq_bits8(x, c);
+        }
+        if d | m | carry != 0 {
+            let starts = d & !((d << 8) | carry);
+            carry = d >> 56;
+            let mut all = starts | m;
+            while all != 0 {
+                let k = all.trailing_zeros();
+                f(at + (k / 8) as usize, (starts >> k) & 1 == 1);
+                all &= all - 1;
+            }
+        }
+        at += 8;
+    }
+}
+
+/// Calls `f(start)` for every maximal run of ASCII digits in `b`, in order.
+#[inline(always)]
+pub fn for_digit_runs(b: &[u8], mut f: impl FnMut(usize)) {
+    for_digit_runs_and(b, [], |i, _| f(i));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Context helpers.
 
