@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
+pub mod population;
+
 /// Value bits of a lexicon entry (see `crates/rules/src/lexicon.rs`).
 pub mod bits {
     /// First-name sex, 2 bits: 1 F, 2 M, 3 unisex.

@@ -1,5 +1,6 @@
-//! `cargo xtask data [--shared DIR]`: rebuilds `data/lexicon.bin`, `data/NOTICE` and
-//! `data/licenses/` from the shared open data (default `../shared/data` from the workspace root).
+//! `cargo xtask data [--shared DIR]`: rebuilds `data/lexicon.bin`, `data/population.bin`,
+//! `data/NOTICE` and `data/licenses/` from the shared open data (default `../shared/data` from the
+//! workspace root).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -68,6 +69,17 @@ fn data(shared: &Path, project: &Path) -> Result<(), String> {
         t0.elapsed()
     );
     for (what, n) in xtask::stats(&table) {
+        eprintln!("  {what:>22}: {n}");
+    }
+    let t1 = Instant::now();
+    let pop = xtask::population::build_population(shared)?;
+    write(project.join("population.bin"), &pop)?;
+    eprintln!(
+        "wrote data/population.bin: {} bytes in {:.2?}",
+        pop.len(),
+        t1.elapsed()
+    );
+    for (what, n) in xtask::population::stats(&pop) {
         eprintln!("  {what:>22}: {n}");
     }
     Ok(())
