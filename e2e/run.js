@@ -192,6 +192,10 @@ async function main() {
       assert.match(await page.title(), /clinpost/);
       const privacy = await page.locator('#privacy-note').innerText();
       assert.match(privacy, /Nothing leaves this computer/);
+      // Some browsers' cloud spell-checkers send the text of checked fields away.
+      for (const id of ['draft', 'ctx-author']) {
+        assert.equal(await page.locator('#' + id).getAttribute('spellcheck'), 'false', `#${id} has spell-check off`);
+      }
       // The stylesheet loaded (CSP would block an inline one): the editor's backdrop is styled.
       const ws = await page.$eval('#backdrop', (b) => getComputedStyle(b).whiteSpace);
       assert.equal(ws, 'pre-wrap');

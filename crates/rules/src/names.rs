@@ -91,8 +91,12 @@ impl Detector for NamesAndPlaces {
         places::find_places(&a, &names, &mut locs);
         // A facility or ward name that contains a person's name is a place ("Warren Grant
         // Hospital", "St Mary's"): the name inside it is not reported separately.
+        locs.sort_by_key(|(l, _, _)| l.start);
+        let longest = locs.iter().map(|(l, _, _)| l.len()).max().unwrap_or(0);
         names.retain(|(s, _)| {
-            !locs.iter().any(|(l, _, w)| {
+            // Only places starting within `longest` bytes before the name can overlap it.
+            let hi = locs.partition_point(|(l, _, _)| l.start < s.end);
+            !locs[..hi].iter().rev().take_while(|(l, _, _)| l.start + longest > s.start).any(|(l, _, w)| {
                 let multiword = doc.text[l.start..l.end].contains([' ', '-']);
                 l.overlaps(s)
                     && (*w != places::What::Settlement
@@ -396,6 +400,17 @@ impl<'a> Analysis<'a> {
             i = j + 1;
         }
         Analysis { text, toks, lower }
+    }
+
+    /// Indexes of the tokens lying inside `span` (tokens are sorted by start).
+    pub fn tokens_within(&self, span: Span) -> std::ops::Range<usize> {
+        let lo = self.toks.partition_point(|t| t.t.start < span.start);
+        let hi = self.toks.partition_point(|t| t.t.start < span.end);
+        let hi = (lo..hi)
+            .rev()
+            .find(|&k| self.toks[k].t.end <= span.end)
+            .map_or(lo, |k| k + 1);
+        lo..hi
     }
 
     /// Token `i` has closed-class flag `f`.
@@ -1140,10 +1155,8 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
     if out.is_empty() {
         return;
     }
-    let mut words: Vec<&str> = Vec::new();
-    let mut covered: Vec<(usize, usize)> = Vec::with_capacity(out.len());
+    let mut words: WordSet<'_> = WordSet::default();
     for (span, ev) in out.iter() {
-        covered.push((span.start, span.end));
         let strong = ev
             .iter()
             .any(|e| matches!(e, Evidence::Title | Evidence::Label | Evidence::ContextWord(_)))
@@ -1151,13 +1164,14 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
         if !strong {
             continue;
         }
-        for (i, tk) in a.toks.iter().enumerate() {
-            if tk.t.start >= span.start && tk.t.end <= span.end && tk.t.len() >= 3 {
+        for i in a.tokens_within(*span) {
+            let tk = &a.toks[i];
+            if tk.t.len() >= 3 {
                 let distinctive = tk.e.is_none_or(|e| {
                     !e.clinical() && !e.drug() && (!e.common_word() || a.capitalised(i))
                 }) && tk.f & (flag::STOP | flag::TITLE | flag::ROLE_AFTER) == 0;
-                if distinctive && !words.contains(&a.low(i)) {
-                    words.push(a.low(i));
+                if distinctive {
+                    words.insert(a.low(i));
                 }
             }
         }
@@ -1165,11 +1179,12 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
     if words.is_empty() {
         return;
     }
+    let covered = Intervals::new(out.iter().map(|(s, _)| *s));
     for (i, tk) in a.toks.iter().enumerate() {
-        if !tk.t.alpha || !words.contains(&a.low(i)) {
+        if !tk.t.alpha || !words.contains(a.low(i)) {
             continue;
         }
-        if covered.iter().any(|&(s, e)| tk.t.start < e && s < tk.t.end) {
+        if covered.overlaps(tk.t.start, tk.t.end) {
             continue;
         }
         if eponym_use(a, i) {
@@ -1183,6 +1198,42 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
             Span::new(tk.t.start, tk.t.end),
             vec![Evidence::Propagated, Evidence::Gazetteer(Gazetteer::Surname)],
         ));
+    }
+}
+
+/// A set of words with a fast hasher.
+pub(crate) type WordSet<'a> =
+    std::collections::HashSet<&'a str, std::hash::BuildHasherDefault<WordHasher>>;
+
+/// Spans sorted by start with a running maximum of their ends: "does any span overlap
+/// [s, e)?" in O(log n), whatever the spans' own overlaps. Keeps the detectors linear on
+/// hostile inputs with thousands of names.
+pub(crate) struct Intervals {
+    starts: Vec<usize>,
+    max_end: Vec<usize>,
+}
+
+impl Intervals {
+    pub(crate) fn new(spans: impl Iterator<Item = Span>) -> Intervals {
+        let mut v: Vec<(usize, usize)> = spans.map(|s| (s.start, s.end)).collect();
+        v.sort_unstable();
+        let mut max = 0;
+        let max_end = v
+            .iter()
+            .map(|&(_, e)| {
+                max = max.max(e);
+                max
+            })
+            .collect();
+        Intervals {
+            starts: v.into_iter().map(|(s, _)| s).collect(),
+            max_end,
+        }
+    }
+
+    pub(crate) fn overlaps(&self, s: usize, e: usize) -> bool {
+        let k = self.starts.partition_point(|&x| x < e.max(s + 1));
+        k > 0 && self.max_end[k - 1] > s
     }
 }
 

@@ -18,7 +18,7 @@
 use clinpost_core::{Category, Cue, Evidence, Gazetteer, Kind, RuleMeta, Severity, Span};
 
 use crate::lexicon::{lexicon, PlaceKind};
-use crate::names::{eponym_use, flag, Analysis};
+use crate::names::{eponym_use, flag, Analysis, Intervals, WordSet};
 use crate::tokens::Case;
 
 /// PHI012 location.
@@ -177,7 +177,8 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
     let lex = lexicon();
     let mut key = String::new();
     let mut covered_until = 0usize;
-    let in_name = |s: usize, e: usize| names.iter().any(|(sp, _)| sp.start < e && s < sp.end);
+    let name_spans = Intervals::new(names.iter().map(|(s, _)| *s));
+    let in_name = |s: usize, e: usize| name_spans.overlaps(s, e);
     let mut i = 0;
     while i < n {
         let tk = &a.toks[i];
@@ -714,37 +715,37 @@ fn inward_code(w: &str) -> bool {
 
 /// Other occurrences of found ward and facility names (distinctive words only).
 fn propagate(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out: &mut Vec<Found>) {
-    let mut words: Vec<&str> = Vec::new();
+    let mut words: WordSet<'_> = WordSet::default();
     for (span, _, what) in out.iter() {
         if !matches!(what, What::Ward | What::Facility) {
             continue;
         }
-        for (i, tk) in a.toks.iter().enumerate() {
-            if tk.t.start >= span.start
-                && tk.t.end <= span.end
-                && tk.t.len() >= 4
+        for i in a.tokens_within(*span) {
+            let tk = &a.toks[i];
+            if tk.t.len() >= 4
                 && !tk.t.digit
                 && tk.e.is_none_or(|e| !e.word() && !e.clinical())
                 && tk.f & (flag::FAC_HEAD | flag::UNIT) == 0
             {
-                if !words.contains(&a.low(i)) {
-                    words.push(a.low(i));
-                }
+                words.insert(a.low(i));
             }
         }
     }
     if words.is_empty() {
         return;
     }
+    let taken = Intervals::new(
+        out.iter()
+            .map(|(s, _, _)| *s)
+            .chain(names.iter().map(|(s, _)| *s)),
+    );
     let mut extra = Vec::new();
     for (i, tk) in a.toks.iter().enumerate() {
-        if !words.contains(&a.low(i)) {
+        if !words.contains(a.low(i)) {
             continue;
         }
         let (s, e) = (tk.t.start, tk.t.end);
-        if out.iter().any(|(sp, _, _)| sp.start < e && s < sp.end)
-            || names.iter().any(|(sp, _)| sp.start < e && s < sp.end)
-        {
+        if taken.overlaps(s, e) {
             continue;
         }
         extra.push((Span::new(s, e), vec![Evidence::Propagated, Evidence::Shape], What::Ward));
