@@ -166,7 +166,8 @@ mod tests {
         let s = Sensitive("CANARY-text".to_string());
         assert_eq!(format!("{s:?} {s}"), "[redacted] [redacted]");
         let c: Context =
-            serde_json::from_str(r#"{"reply_to":"CANARY-reply","author":"CANARY-author"}"#).unwrap();
+            serde_json::from_str(r#"{"reply_to":"CANARY-reply","author":"CANARY-author"}"#)
+                .unwrap();
         assert!(!format!("{c:?}").contains("CANARY"));
     }
 
@@ -177,7 +178,10 @@ mod tests {
             "closed-group:5,000".parse::<Audience>().unwrap(),
             Audience::ClosedGroup(5000)
         );
-        assert_eq!("private:3".parse::<Audience>().unwrap(), Audience::Private(3));
+        assert_eq!(
+            "private:3".parse::<Audience>().unwrap(),
+            Audience::Private(3)
+        );
         assert!("everyone".parse::<Audience>().is_err());
         let c: Result<Context, _> = serde_json::from_str(r#"{"audience":"closed-group:x"}"#);
         assert!(c.is_err());

@@ -119,7 +119,8 @@ impl Registry {
         self.rules
             .iter()
             .find(|r| {
-                r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name)
+                r.code.eq_ignore_ascii_case(code_or_name)
+                    || r.name.eq_ignore_ascii_case(code_or_name)
             })
             .copied()
     }
@@ -166,7 +167,10 @@ pub fn selector_matches(selector: &str, rule: &RuleMeta) -> bool {
 
 /// True when `selector` matches at least one rule of `registry`.
 pub fn selector_is_known(selector: &str, registry: &Registry) -> bool {
-    registry.rules().iter().any(|r| selector_matches(selector, r))
+    registry
+        .rules()
+        .iter()
+        .any(|r| selector_matches(selector, r))
 }
 
 /// Runs the registry's detectors with settings applied.
@@ -205,7 +209,10 @@ impl<'r> Engine<'r> {
             if severity.insert(rule.code, *sev).is_some() {
                 return Err(Error::new(
                     ErrorKind::Config,
-                    format!("two severity overrides for rule {} ({})", rule.code, rule.name),
+                    format!(
+                        "two severity overrides for rule {} ({})",
+                        rule.code, rule.name
+                    ),
                 ));
             }
         }
@@ -224,11 +231,9 @@ impl<'r> Engine<'r> {
             .detectors()
             .iter()
             .map(|d| {
-                d.rules().iter().any(|r| {
-                    enabled
-                        .iter()
-                        .any(|(x, on, _)| std::ptr::eq(*x, *r) && *on)
-                })
+                d.rules()
+                    .iter()
+                    .any(|r| enabled.iter().any(|(x, on, _)| std::ptr::eq(*x, *r) && *on))
             })
             .collect();
         // Each entry may list several things ("Dr Jane Smith, Riverside Surgery"); a leading title
@@ -242,7 +247,15 @@ impl<'r> Engine<'r> {
                 while w.len() > 1
                     && matches!(
                         w[0].as_str(),
-                        "dr" | "mr" | "mrs" | "ms" | "miss" | "mx" | "prof" | "professor" | "sister" | "nurse"
+                        "dr" | "mr"
+                            | "mrs"
+                            | "ms"
+                            | "miss"
+                            | "mx"
+                            | "prof"
+                            | "professor"
+                            | "sister"
+                            | "nurse"
                     )
                 {
                     w.remove(0);
@@ -370,7 +383,10 @@ impl<'r> Engine<'r> {
 fn word_spans(text: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         let word_char = c.is_alphanumeric() || c == '\'' || c == '’';
         match (start, word_char && i < text.len()) {
             (None, true) => start = Some(i),
@@ -471,8 +487,11 @@ pub fn apply_fixes(text: &str, findings: &[Finding], include_unsafe: bool) -> (S
         .iter()
         .filter_map(|f| {
             let fix = f.fix.as_ref()?;
-            (fix.applicability >= min && f.region.is_none())
-                .then_some((f.span.start, f.span.end, fix.replacement.as_str()))
+            (fix.applicability >= min && f.region.is_none()).then_some((
+                f.span.start,
+                f.span.end,
+                fix.replacement.as_str(),
+            ))
         })
         .collect();
     edits.sort();
@@ -536,7 +555,10 @@ mod tests {
             f(&LOW, 20, 25),
             f(&HIGH, 24, 30),
         ]);
-        let spans: Vec<_> = kept.iter().map(|k| (k.rule.code, k.span.start, k.span.end)).collect();
+        let spans: Vec<_> = kept
+            .iter()
+            .map(|k| (k.rule.code, k.span.start, k.span.end))
+            .collect();
         assert_eq!(
             spans,
             vec![("TST002", 5, 8), ("TST001", 8, 12), ("TST002", 24, 30)]
@@ -580,7 +602,11 @@ mod tests {
         let ctx = crate::document::Context::default();
         let text = "From Jane Smith: saw Mrs Smith; her daughter Jane rang. Leeds.";
         let r = engine.check(&Document::new(text, &ctx));
-        let got: Vec<&str> = r.findings.iter().map(|x| &text[x.span.start..x.span.end]).collect();
+        let got: Vec<&str> = r
+            .findings
+            .iter()
+            .map(|x| &text[x.span.start..x.span.end])
+            .collect();
         // "Jane Smith" (the user) and "Leeds" (listed) are allowed; the patient's "Smith" and the
         // daughter "Jane" are not.
         assert_eq!(got, vec!["Smith", "Jane"]);

@@ -465,7 +465,10 @@ mod tests {
             Confidence::High
         );
         assert_eq!(
-            Confidence::from_evidence(&[Evidence::Gazetteer(Gazetteer::Surname), Evidence::Capitalised]),
+            Confidence::from_evidence(&[
+                Evidence::Gazetteer(Gazetteer::Surname),
+                Evidence::Capitalised
+            ]),
             Confidence::Medium
         );
         assert_eq!(
@@ -476,7 +479,10 @@ mod tests {
 
     #[test]
     fn kinds_serialise_kebab() {
-        assert_eq!(serde_json::to_string(&Kind::NhsNumber).unwrap(), "\"nhs-number\"");
+        assert_eq!(
+            serde_json::to_string(&Kind::NhsNumber).unwrap(),
+            "\"nhs-number\""
+        );
         for k in Kind::ALL {
             let s = serde_json::to_string(k).unwrap();
             assert_eq!(s, format!("\"{}\"", k.as_str()));

@@ -16,7 +16,9 @@ pub mod rule;
 pub mod text;
 
 pub use document::{Account, Audience, Context, Document, Sensitive};
-pub use engine::{apply_fixes, resolve_overlaps, verdict_of, Engine, Fixed, Registry, Report, Settings, Verdict};
+pub use engine::{
+    apply_fixes, resolve_overlaps, verdict_of, Engine, Fixed, Registry, Report, Settings, Verdict,
+};
 pub use error::{Error, ErrorKind};
 pub use finding::{
     Applicability, Category, Confidence, Cue, Evidence, Finding, Fix, Gazetteer, Kind, Region,

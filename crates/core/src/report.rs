@@ -7,9 +7,9 @@
 use serde::Serialize;
 
 use crate::engine::{Report, Verdict};
+use crate::finding::{Category, Confidence, Evidence, Finding, Fix, Kind, Region, Severity};
 use crate::guidance;
 use crate::rule::RuleMeta;
-use crate::finding::{Category, Confidence, Evidence, Finding, Fix, Kind, Region, Severity};
 use crate::text::LineIndex;
 
 /// One finding as JSON.
@@ -105,7 +105,11 @@ impl ReportView {
         ReportView {
             id,
             verdict: report.verdict,
-            findings: report.findings.iter().map(|f| FindingView::new(f, &ix)).collect(),
+            findings: report
+                .findings
+                .iter()
+                .map(|f| FindingView::new(f, &ix))
+                .collect(),
             fixed: None,
         }
     }

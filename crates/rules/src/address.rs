@@ -290,14 +290,26 @@ fn outward(text: &str, start: usize, end: usize, out: &mut Vec<Finding>) {
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
-    let district_cue = w1 == "the" && matches!(w2, "at" | "in" | "around" | "near" | "across" | "covering")
+    let district_cue = w1 == "the"
+        && matches!(w2, "at" | "in" | "around" | "near" | "across" | "covering")
         || matches!(
             next.as_str(),
-            "practice" | "practices" | "area" | "areas" | "district" | "postcode" | "surgery"
-                | "surgeries" | "residents" | "patch" | "catchment"
+            "practice"
+                | "practices"
+                | "area"
+                | "areas"
+                | "district"
+                | "postcode"
+                | "surgery"
+                | "surgeries"
+                | "residents"
+                | "patch"
+                | "catchment"
         ) && !matches!(w1, "of" | "x");
     if explicit
-        || ((place_cue || district_cue) && s.as_bytes()[1].is_ascii_alphabetic() && !clinical_token(s))
+        || ((place_cue || district_cue)
+            && s.as_bytes()[1].is_ascii_alphabetic()
+            && !clinical_token(s))
     {
         out.push(Finding::new(
             &POSTCODE,

@@ -15,7 +15,6 @@
 //! surname with no title) is not reported on its own — in clinical text such words are far more
 //! often drug brands and abbreviations. A title, role, relative or label makes it a name.
 
-
 use clinpost_core::{
     Applicability, Category, Cue, Detector, Document, Evidence, Finding, Fix, Gazetteer, Kind,
     RuleMeta, Severity, Span,
@@ -96,12 +95,16 @@ impl Detector for NamesAndPlaces {
         names.retain(|(s, _)| {
             // Only places starting within `longest` bytes before the name can overlap it.
             let hi = locs.partition_point(|(l, _, _)| l.start < s.end);
-            !locs[..hi].iter().rev().take_while(|(l, _, _)| l.start + longest > s.start).any(|(l, _, w)| {
-                let multiword = doc.text[l.start..l.end].contains([' ', '-']);
-                l.overlaps(s)
-                    && (*w != places::What::Settlement
-                        || l.contains(s) && (l.len() > s.len() || multiword))
-            })
+            !locs[..hi]
+                .iter()
+                .rev()
+                .take_while(|(l, _, _)| l.start + longest > s.start)
+                .any(|(l, _, w)| {
+                    let multiword = doc.text[l.start..l.end].contains([' ', '-']);
+                    l.overlaps(s)
+                        && (*w != places::What::Settlement
+                            || l.contains(s) && (l.len() > s.len() || multiword))
+                })
         });
         for (span, ev) in names {
             out.push(Finding::new(&PERSON_NAME, span, "Person's name", ev));
@@ -180,7 +183,8 @@ impl std::hash::Hasher for WordHasher {
         for chunk in bytes.chunks(8) {
             let mut b = [0u8; 8];
             b[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
     fn write_u8(&mut self, i: u8) {
@@ -191,42 +195,42 @@ impl std::hash::Hasher for WordHasher {
     }
 }
 
-type WordMap<V> = std::collections::HashMap<&'static str, V, std::hash::BuildHasherDefault<WordHasher>>;
+type WordMap<V> =
+    std::collections::HashMap<&'static str, V, std::hash::BuildHasherDefault<WordHasher>>;
 
 /// The closed-class lists, one bit each.
-static CLOSED: std::sync::LazyLock<WordMap<u32>> =
-    std::sync::LazyLock::new(|| {
-        let mut m = WordMap::default();
-        let lists: &[(&[&str], u32)] = &[
-            (TITLES, flag::TITLE),
-            (STRONG_TITLES, flag::STRONG_TITLE),
-            (RELATIVES, flag::RELATIVE),
-            (ROLES_AFTER, flag::ROLE_AFTER),
-            (ROLES_BEFORE, flag::ROLE_BEFORE),
-            (NAME_LABELS, flag::LABEL),
-            (NAME_STOP, flag::STOP),
-            (EPONYM_NEXT, flag::EPONYM_NEXT),
-            (VERB_CUES, flag::VERB_CUE),
-            (places::FACILITY_HEADS, flag::FAC_HEAD),
-            (places::WEAK_HEADS, flag::WEAK_HEAD),
-            (places::CENTRE_QUALIFIERS, flag::CENTRE_QUAL),
-            (places::UNIT_ABBREVS, flag::UNIT),
-            (places::STREET_HEADS, flag::STREET),
-            (places::STOP, flag::PLACE_STOP),
-            (places::PLACE_PREPS, flag::PREP),
-            (places::MOVE_WORDS, flag::MOVE),
-            (places::H_ABBREVS, flag::H_ABBREV),
-            (places::MEASURES, flag::MEASURE),
-            (places::DEPTS, flag::DEPT),
-            (places::GEO_HEADS, flag::GEO_HEAD),
-        ];
-        for (list, bit) in lists {
-            for w in *list {
-                *m.entry(*w).or_insert(0) |= bit;
-            }
+static CLOSED: std::sync::LazyLock<WordMap<u32>> = std::sync::LazyLock::new(|| {
+    let mut m = WordMap::default();
+    let lists: &[(&[&str], u32)] = &[
+        (TITLES, flag::TITLE),
+        (STRONG_TITLES, flag::STRONG_TITLE),
+        (RELATIVES, flag::RELATIVE),
+        (ROLES_AFTER, flag::ROLE_AFTER),
+        (ROLES_BEFORE, flag::ROLE_BEFORE),
+        (NAME_LABELS, flag::LABEL),
+        (NAME_STOP, flag::STOP),
+        (EPONYM_NEXT, flag::EPONYM_NEXT),
+        (VERB_CUES, flag::VERB_CUE),
+        (places::FACILITY_HEADS, flag::FAC_HEAD),
+        (places::WEAK_HEADS, flag::WEAK_HEAD),
+        (places::CENTRE_QUALIFIERS, flag::CENTRE_QUAL),
+        (places::UNIT_ABBREVS, flag::UNIT),
+        (places::STREET_HEADS, flag::STREET),
+        (places::STOP, flag::PLACE_STOP),
+        (places::PLACE_PREPS, flag::PREP),
+        (places::MOVE_WORDS, flag::MOVE),
+        (places::H_ABBREVS, flag::H_ABBREV),
+        (places::MEASURES, flag::MEASURE),
+        (places::DEPTS, flag::DEPT),
+        (places::GEO_HEADS, flag::GEO_HEAD),
+    ];
+    for (list, bit) in lists {
+        for w in *list {
+            *m.entry(*w).or_insert(0) |= bit;
         }
-        m
-    });
+    }
+    m
+});
 
 /// A small direct-mapped cache of recent words' lexicon entries and closed-class flags, one per
 /// thread. Clinical text repeats its words (Zipf), and a hit here stays in L1/L2 where a probe
@@ -286,7 +290,10 @@ fn word_info(key: &str, buf: &mut String, cache: &mut [CachedWord]) -> (Option<E
         .wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let slot = &mut cache[(mixed >> 50) as usize & (WORD_CACHE_SLOTS - 1)];
     if slot.key == packed {
-        return (slot.found.then_some(Entry::from_bits(slot.entry)), slot.flags);
+        return (
+            slot.found.then_some(Entry::from_bits(slot.entry)),
+            slot.flags,
+        );
     }
     let (e, f) = lookup(buf);
     slot.key = packed;
@@ -343,33 +350,33 @@ impl<'a> Analysis<'a> {
         let mut buf = String::new();
         let mut toks: Vec<Tok> = Vec::with_capacity(raw.len());
         WORD_CACHE.with_borrow_mut(|cache| {
-        for t in &raw {
-            let w = t.text(text);
-            let s = lower.len();
-            if w.is_ascii() {
-                lower.push_str(w);
-                lower[s..].make_ascii_lowercase();
-            } else {
-                lower.extend(w.chars().flat_map(char::to_lowercase));
+            for t in &raw {
+                let w = t.text(text);
+                let s = lower.len();
+                if w.is_ascii() {
+                    lower.push_str(w);
+                    lower[s..].make_ascii_lowercase();
+                } else {
+                    lower.extend(w.chars().flat_map(char::to_lowercase));
+                }
+                let low = (s as u32, lower.len() as u32);
+                let key = &lower[s..];
+                let (e, f) = if t.alpha && !t.digit && t.len() <= 40 {
+                    word_info(key, &mut buf, cache)
+                } else if t.alpha && t.len() <= 16 {
+                    (None, CLOSED.get(key).copied().unwrap_or(0))
+                } else {
+                    (None, 0)
+                };
+                toks.push(Tok {
+                    t: *t,
+                    e,
+                    f,
+                    caps_line: false,
+                    lower_line: false,
+                    low,
+                });
             }
-            let low = (s as u32, lower.len() as u32);
-            let key = &lower[s..];
-            let (e, f) = if t.alpha && !t.digit && t.len() <= 40 {
-                word_info(key, &mut buf, cache)
-            } else if t.alpha && t.len() <= 16 {
-                (None, CLOSED.get(key).copied().unwrap_or(0))
-            } else {
-                (None, 0)
-            };
-            toks.push(Tok {
-                t: *t,
-                e,
-                f,
-                caps_line: false,
-                lower_line: false,
-                low,
-            });
-        }
         });
         // Line shapes.
         let mut i = 0;
@@ -479,32 +486,131 @@ impl<'a> Analysis<'a> {
             return true;
         }
         let g = self.gap(i - 1);
-        g.contains('\n') || g.trim_end().ends_with(['.', '!', '?', ':', ';', '-', '*', '>'])
+        g.contains('\n')
+            || g.trim_end()
+                .ends_with(['.', '!', '?', ':', ';', '-', '*', '>'])
     }
 }
 
 /// Titles and honorifics that precede a name.
 pub(crate) const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "drs", "doctor", "prof", "professor", "sister", "sr",
-    "nurse", "matron", "rev", "revd", "reverend", "fr", "sir", "dame", "lord", "lady", "mister",
-    "mstr", "master", "madam", "messrs", "cllr", "councillor", "capt", "captain", "sgt", "mrs.",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "drs",
+    "doctor",
+    "prof",
+    "professor",
+    "sister",
+    "sr",
+    "nurse",
+    "matron",
+    "rev",
+    "revd",
+    "reverend",
+    "fr",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "mister",
+    "mstr",
+    "master",
+    "madam",
+    "messrs",
+    "cllr",
+    "councillor",
+    "capt",
+    "captain",
+    "sgt",
+    "mrs.",
 ];
 
 /// Titles after which a common word is still a surname ("Dr King", "MR BLACK").
 const STRONG_TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "drs", "doctor", "prof", "professor", "mister",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "drs",
+    "doctor",
+    "prof",
+    "professor",
+    "mister",
 ];
 
 /// Family and social relationships that precede a name.
 const RELATIVES: &[&str] = &[
-    "son", "sons", "daughter", "daughters", "dtr", "dau", "daugther", "husband", "hus", "wife",
-    "spouse", "mother", "mom", "mum", "mommy", "mummy", "father", "dad", "daddy", "brother",
-    "bro", "sister", "sis", "sibling", "siblings", "aunt", "auntie", "uncle", "niece", "nephew",
-    "cousin", "grandson", "granddaughter", "grandaughter", "grandmother", "grandfather",
-    "grandma", "grandpa", "granny", "grandchild", "gf", "bf", "boyfriend", "girlfriend",
-    "partner", "fiance", "fiancee", "friend", "friends", "neighbour", "neighbor", "proxy",
-    "guardian", "carer", "caregiver", "stepson", "stepdaughter", "widow", "widower", "godson",
-    "goddaughter", "nok", "kin", "law", "inlaw",
+    "son",
+    "sons",
+    "daughter",
+    "daughters",
+    "dtr",
+    "dau",
+    "daugther",
+    "husband",
+    "hus",
+    "wife",
+    "spouse",
+    "mother",
+    "mom",
+    "mum",
+    "mommy",
+    "mummy",
+    "father",
+    "dad",
+    "daddy",
+    "brother",
+    "bro",
+    "sister",
+    "sis",
+    "sibling",
+    "siblings",
+    "aunt",
+    "auntie",
+    "uncle",
+    "niece",
+    "nephew",
+    "cousin",
+    "grandson",
+    "granddaughter",
+    "grandaughter",
+    "grandmother",
+    "grandfather",
+    "grandma",
+    "grandpa",
+    "granny",
+    "grandchild",
+    "gf",
+    "bf",
+    "boyfriend",
+    "girlfriend",
+    "partner",
+    "fiance",
+    "fiancee",
+    "friend",
+    "friends",
+    "neighbour",
+    "neighbor",
+    "proxy",
+    "guardian",
+    "carer",
+    "caregiver",
+    "stepson",
+    "stepdaughter",
+    "widow",
+    "widower",
+    "godson",
+    "goddaughter",
+    "nok",
+    "kin",
+    "law",
+    "inlaw",
 ];
 
 /// Staff roles written after a name ("Jane Smith, RN").
@@ -516,60 +622,360 @@ const ROLES_AFTER: &[&str] = &[
 
 /// Staff roles written before a name ("NP Carol", "resident Jane Smith").
 const ROLES_BEFORE: &[&str] = &[
-    "np", "rn", "md", "resident", "intern", "fellow", "attending", "consultant", "registrar",
-    "reg", "sho", "fy1", "fy2", "houseman", "physio", "physiotherapist", "pharmacist",
-    "dietitian", "dietician", "midwife", "paramedic", "surgeon", "anaesthetist",
-    "anesthesiologist", "chaplain", "sw", "pca", "hca", "staff", "gp", "therapist",
-    "counsellor", "counselor", "clinician", "hcp", "named", "colleague", "coordinator",
-    "manager", "worker", "rrt", "crt", "pa", "nurse", "nsg",
+    "np",
+    "rn",
+    "md",
+    "resident",
+    "intern",
+    "fellow",
+    "attending",
+    "consultant",
+    "registrar",
+    "reg",
+    "sho",
+    "fy1",
+    "fy2",
+    "houseman",
+    "physio",
+    "physiotherapist",
+    "pharmacist",
+    "dietitian",
+    "dietician",
+    "midwife",
+    "paramedic",
+    "surgeon",
+    "anaesthetist",
+    "anesthesiologist",
+    "chaplain",
+    "sw",
+    "pca",
+    "hca",
+    "staff",
+    "gp",
+    "therapist",
+    "counsellor",
+    "counselor",
+    "clinician",
+    "hcp",
+    "named",
+    "colleague",
+    "coordinator",
+    "manager",
+    "worker",
+    "rrt",
+    "crt",
+    "pa",
+    "nurse",
+    "nsg",
 ];
 
 /// Labels in report layouts that precede a name.
 const NAME_LABELS: &[&str] = &[
-    "patient", "pt", "name", "surname", "forename", "forenames", "firstname", "nok", "contact",
-    "referrer", "consultant", "gp", "author", "by", "signed", "attn", "dear", "cc", "from", "to",
-    "re", "proxy", "hcp", "rn", "np", "md", "doctor", "nurse",
+    "patient",
+    "pt",
+    "name",
+    "surname",
+    "forename",
+    "forenames",
+    "firstname",
+    "nok",
+    "contact",
+    "referrer",
+    "consultant",
+    "gp",
+    "author",
+    "by",
+    "signed",
+    "attn",
+    "dear",
+    "cc",
+    "from",
+    "to",
+    "re",
+    "proxy",
+    "hcp",
+    "rn",
+    "np",
+    "md",
+    "doctor",
+    "nurse",
 ];
 
 /// Words that end a name: verbs and function words that typically follow one.
 const NAME_STOP: &[&str] = &[
-    "and", "or", "the", "a", "an", "to", "at", "in", "on", "of", "for", "with", "by", "from",
-    "is", "was", "are", "were", "be", "been", "has", "had", "have", "who", "which", "that",
-    "this", "aware", "notified", "informed", "called", "paged", "updated", "said", "says",
-    "states", "stated", "here", "there", "re", "also", "will", "would", "could", "should",
-    "did", "does", "not", "no", "yes", "ok", "today", "tonight", "tomorrow", "yesterday",
-    "am", "pm", "as", "per", "but", "if", "so", "then", "he", "she", "they", "we", "i", "it",
-    "his", "her", "their", "our", "my", "your", "its", "him", "them", "us", "me", "you",
-    "pt", "pts", "patient", "patients", "team", "service", "via", "up", "out", "all",
-    "family", "both", "other", "others", "each", "some", "any", "was", "visited", "visit",
-    "visiting", "present", "at", "bedside", "in", "into", "came", "come", "said", "spoke",
-    "given", "still", "new", "may", "now", "just", "well", "very", "only", "again",
-    "jesus", "christ", "god", "lord", "ok", "okay", "care", "case", "skin", "wound", "charge",
-    "primary", "resource", "night", "day", "floor", "unit", "ward", "see", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday", "english", "speaking",
+    "and",
+    "or",
+    "the",
+    "a",
+    "an",
+    "to",
+    "at",
+    "in",
+    "on",
+    "of",
+    "for",
+    "with",
+    "by",
+    "from",
+    "is",
+    "was",
+    "are",
+    "were",
+    "be",
+    "been",
+    "has",
+    "had",
+    "have",
+    "who",
+    "which",
+    "that",
+    "this",
+    "aware",
+    "notified",
+    "informed",
+    "called",
+    "paged",
+    "updated",
+    "said",
+    "says",
+    "states",
+    "stated",
+    "here",
+    "there",
+    "re",
+    "also",
+    "will",
+    "would",
+    "could",
+    "should",
+    "did",
+    "does",
+    "not",
+    "no",
+    "yes",
+    "ok",
+    "today",
+    "tonight",
+    "tomorrow",
+    "yesterday",
+    "am",
+    "pm",
+    "as",
+    "per",
+    "but",
+    "if",
+    "so",
+    "then",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "it",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "its",
+    "him",
+    "them",
+    "us",
+    "me",
+    "you",
+    "pt",
+    "pts",
+    "patient",
+    "patients",
+    "team",
+    "service",
+    "via",
+    "up",
+    "out",
+    "all",
+    "family",
+    "both",
+    "other",
+    "others",
+    "each",
+    "some",
+    "any",
+    "was",
+    "visited",
+    "visit",
+    "visiting",
+    "present",
+    "at",
+    "bedside",
+    "in",
+    "into",
+    "came",
+    "come",
+    "said",
+    "spoke",
+    "given",
+    "still",
+    "new",
+    "may",
+    "now",
+    "just",
+    "well",
+    "very",
+    "only",
+    "again",
+    "jesus",
+    "christ",
+    "god",
+    "lord",
+    "ok",
+    "okay",
+    "care",
+    "case",
+    "skin",
+    "wound",
+    "charge",
+    "primary",
+    "resource",
+    "night",
+    "day",
+    "floor",
+    "unit",
+    "ward",
+    "see",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "english",
+    "speaking",
 ];
 
 /// Verbs and phrases often followed by a person's name.
 const VERB_CUES: &[&str] = &[
-    "page", "paged", "call", "called", "contact", "contacted", "phoned", "phone", "ring",
-    "rang", "spoke", "speak", "spoken", "discussed", "consult", "consulted", "notify",
-    "notified", "inform", "informed", "update", "updated", "tell", "told", "ask", "asked",
-    "per", "thank", "thanks", "dear",
+    "page",
+    "paged",
+    "call",
+    "called",
+    "contact",
+    "contacted",
+    "phoned",
+    "phone",
+    "ring",
+    "rang",
+    "spoke",
+    "speak",
+    "spoken",
+    "discussed",
+    "consult",
+    "consulted",
+    "notify",
+    "notified",
+    "inform",
+    "informed",
+    "update",
+    "updated",
+    "tell",
+    "told",
+    "ask",
+    "asked",
+    "per",
+    "thank",
+    "thanks",
+    "dear",
 ];
 
 /// Words after an eponym that show it names a disease, sign or test.
 const EPONYM_NEXT: &[&str] = &[
-    "disease", "diseases", "syndrome", "syndromes", "palsy", "sign", "signs", "test", "tests",
-    "score", "scale", "criteria", "classification", "phenomenon", "reflex", "reflexes",
-    "manoeuvre", "maneuver", "ulcer", "ulcers", "lymphoma", "sarcoma", "tumour", "tumor",
-    "disorder", "procedure", "operation", "repair", "fracture", "node", "nodes", "triad",
-    "respiration", "breathing", "encephalopathy", "psychosis", "contracture", "thyroiditis",
-    "dementia", "chorea", "aneurysm", "cyst", "cysts", "deformity", "hernia", "incision",
-    "point", "position", "method", "rule", "rules", "sequence", "formula", "equation",
-    "index", "stage", "staging", "grade", "type", "catheter", "cath", "tube", "line",
-    "diverticulum", "esophagus", "oesophagus", "spots", "nodules", "arthritis", "anaemia",
-    "anemia", "pouch", "dressing", "infusion", "block", "drain", "port", "mask", "bag",
-    "fistula", "shunt", "valve", "protocol", "regimen", "trial", "study",
+    "disease",
+    "diseases",
+    "syndrome",
+    "syndromes",
+    "palsy",
+    "sign",
+    "signs",
+    "test",
+    "tests",
+    "score",
+    "scale",
+    "criteria",
+    "classification",
+    "phenomenon",
+    "reflex",
+    "reflexes",
+    "manoeuvre",
+    "maneuver",
+    "ulcer",
+    "ulcers",
+    "lymphoma",
+    "sarcoma",
+    "tumour",
+    "tumor",
+    "disorder",
+    "procedure",
+    "operation",
+    "repair",
+    "fracture",
+    "node",
+    "nodes",
+    "triad",
+    "respiration",
+    "breathing",
+    "encephalopathy",
+    "psychosis",
+    "contracture",
+    "thyroiditis",
+    "dementia",
+    "chorea",
+    "aneurysm",
+    "cyst",
+    "cysts",
+    "deformity",
+    "hernia",
+    "incision",
+    "point",
+    "position",
+    "method",
+    "rule",
+    "rules",
+    "sequence",
+    "formula",
+    "equation",
+    "index",
+    "stage",
+    "staging",
+    "grade",
+    "type",
+    "catheter",
+    "cath",
+    "tube",
+    "line",
+    "diverticulum",
+    "esophagus",
+    "oesophagus",
+    "spots",
+    "nodules",
+    "arthritis",
+    "anaemia",
+    "anemia",
+    "pouch",
+    "dressing",
+    "infusion",
+    "block",
+    "drain",
+    "port",
+    "mask",
+    "bag",
+    "fistula",
+    "shunt",
+    "valve",
+    "protocol",
+    "regimen",
+    "trial",
+    "study",
 ];
 
 /// Could token `i` be part of a name, given that a title points at it (`strong`: Mr, Dr...)?
@@ -618,7 +1024,10 @@ fn name_like_after_cue(a: &Analysis<'_>, k: usize) -> bool {
     if !tk.t.alpha || tk.t.digit || tk.t.len() < 2 {
         return false;
     }
-    if a.has(k, flag::STOP | flag::RELATIVE | flag::TITLE | flag::ROLE_AFTER) {
+    if a.has(
+        k,
+        flag::STOP | flag::RELATIVE | flag::TITLE | flag::ROLE_AFTER,
+    ) {
         return false;
     }
     let cap = a.capitalised(k);
@@ -649,7 +1058,10 @@ fn name_like_after_cue(a: &Analysis<'_>, k: usize) -> bool {
             cap || tk.caps_line
                 || tk.lower_line
                     && tk.t.len() >= 3
-                    && (k + 1 >= a.toks.len() || a.gap(k).trim_start().starts_with([',', ')', '(', ':', ';', '-']))
+                    && (k + 1 >= a.toks.len()
+                        || a.gap(k)
+                            .trim_start()
+                            .starts_with([',', ')', '(', ':', ';', '-']))
         }
     }
 }
@@ -672,8 +1084,23 @@ fn gazetteer_first(a: &Analysis<'_>, i: usize) -> bool {
         && i > 0
         && matches!(
             a.low(i - 1),
-            "in" | "on" | "from" | "since" | "until" | "till" | "by" | "of" | "early" | "late"
-                | "mid" | "end" | "last" | "next" | "this" | "during" | "before" | "after"
+            "in" | "on"
+                | "from"
+                | "since"
+                | "until"
+                | "till"
+                | "by"
+                | "of"
+                | "early"
+                | "late"
+                | "mid"
+                | "end"
+                | "last"
+                | "next"
+                | "this"
+                | "during"
+                | "before"
+                | "after"
         )
     {
         return false;
@@ -801,7 +1228,9 @@ fn extend_name(a: &Analysis<'_>, i: usize, max: usize) -> usize {
         let k = j + 1;
         let same_case_lower = a.toks[i].t.case == Case::Lower
             && a.toks[k].t.case == Case::Lower
-            && a.toks[k].e.is_none_or(|e| !e.word() && !e.clinical() && !e.drug())
+            && a.toks[k]
+                .e
+                .is_none_or(|e| !e.word() && !e.clinical() && !e.drug())
             && !a.has(k, flag::STOP | flag::ROLE_AFTER | flag::RELATIVE)
             && a.toks[k].t.len() >= 3;
         if !surname_like(a, k) && !initial(a, k) && !same_case_lower {
@@ -832,14 +1261,23 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
         // Most tokens can start no name: a cue word, a known name, an unknown word or an
         // initial is needed.
         let candidate = tk.t.alpha
-            && (tk.f & (flag::TITLE | flag::RELATIVE | flag::ROLE_BEFORE | flag::VERB_CUE | flag::LABEL) != 0
+            && (tk.f
+                & (flag::TITLE
+                    | flag::RELATIVE
+                    | flag::ROLE_BEFORE
+                    | flag::VERB_CUE
+                    | flag::LABEL)
+                != 0
                 || tk.e.is_none()
                 || tk.t.len() == 1
                 || tk.e.is_some_and(|e| {
                     (e.first_name().is_some() || e.surname().is_some() || !e.word())
                         && !(e.clinical() && !a.capitalised(i))
                 })
-                || matches!(a.low(i), "social" | "family" | "visitors" | "visitor" | "psychosocial"));
+                || matches!(
+                    a.low(i),
+                    "social" | "family" | "visitors" | "visitor" | "psychosocial"
+                ));
         if !candidate {
             i += 1;
             continue;
@@ -881,9 +1319,7 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
                 k += 1;
                 skips += 1;
             }
-            if k < n
-                && a.gap_only(k - 1, b",:-('s.?)")
-                && !a.toks[k - 1].t.gap_has_newline(a.text)
+            if k < n && a.gap_only(k - 1, b",:-('s.?)") && !a.toks[k - 1].t.gap_has_newline(a.text)
             {
                 let mut any = false;
                 while k < n && name_like_after_cue(a, k) && !eponym_use(a, k) {
@@ -913,10 +1349,7 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
             }
         }
         // C. Role or verb cue before a name ("NP CAROL", "resident Jane Smith", "page Suzette").
-        if next_ok
-            && a.has(i, flag::ROLE_BEFORE | flag::VERB_CUE)
-            && a.gap_only(i, b":-")
-        {
+        if next_ok && a.has(i, flag::ROLE_BEFORE | flag::VERB_CUE) && a.gap_only(i, b":-") {
             let mut k = i + 1;
             // "spoke with", "discussed with", "spoke to"
             if a.has(i, flag::VERB_CUE)
@@ -957,7 +1390,11 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
             };
             if ok && !eponym_use(a, k) {
                 let j = extend_name(a, k, 3);
-                let mut ev = vec![Evidence::ContextWord(if role { Cue::Role } else { Cue::Verb })];
+                let mut ev = vec![Evidence::ContextWord(if role {
+                    Cue::Role
+                } else {
+                    Cue::Verb
+                })];
                 gaz_evidence(a, k, &mut ev);
                 push_span(out, a, k, j, ev);
                 i = j + 1;
@@ -966,7 +1403,10 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
         }
         // D0. A social-history section opening with a first name ("Social: Bill called").
         if next_ok
-            && matches!(a.low(i), "social" | "family" | "visitors" | "visitor" | "psychosocial")
+            && matches!(
+                a.low(i),
+                "social" | "family" | "visitors" | "visitor" | "psychosocial"
+            )
             && a.gap(i).contains([':', '-'])
             && a.gap_only(i, b":->")
         {
@@ -1060,8 +1500,8 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
 /// also abbreviate pulmonary artery, nasal prongs and so on, and need a known name before them.
 const UNAMBIGUOUS_ROLES: &[&str] = &[
     "rn", "rrt", "crt", "lpn", "cna", "crnp", "slp", "msw", "licsw", "lcsw", "pharmd", "rph",
-    "mbbs", "mbchb", "mrcp", "frcp", "frcs", "mrcs", "mrcgp", "frcr", "frca", "rgn", "rmn",
-    "cnm", "aprn", "fnp", "anp", "phd",
+    "mbbs", "mbchb", "mrcp", "frcp", "frcs", "mrcs", "mrcgp", "frcr", "frca", "rgn", "rmn", "cnm",
+    "aprn", "fnp", "anp", "phd",
 ];
 
 /// A name starting at token `i` that is followed by a staff role or a relationship: returns the
@@ -1101,8 +1541,10 @@ fn name_before_cue(a: &Analysis<'_>, i: usize) -> Option<usize> {
             || (i..=j).any(|m| known(m) || a.capitalised(m)));
     let relative = a.has(k, flag::RELATIVE) && a.gap(j).contains('(') && a.gap_only(j, b"(");
     // "Lopie Certusi cell# ...": a capitalised pair before a contact number.
-    let contact = matches!(a.low(k), "cell" | "mobile" | "mob" | "phone" | "tel" | "telephone" | "pager" | "home" | "work")
-        && j > i
+    let contact = matches!(
+        a.low(k),
+        "cell" | "mobile" | "mob" | "phone" | "tel" | "telephone" | "pager" | "home" | "work"
+    ) && j > i
         && a.gap_only(j, b",:-(")
         && (i..=j).all(|m| a.capitalised(m))
         && k + 1 < n
@@ -1110,7 +1552,9 @@ fn name_before_cue(a: &Analysis<'_>, i: usize) -> Option<usize> {
     let family = matches!(a.low(k), "family" | "household")
         && a.gap_is_space(j)
         && i == j
-        && a.toks[i].e.is_some_and(|e| e.surname().is_some() && !e.word());
+        && a.toks[i]
+            .e
+            .is_some_and(|e| e.surname().is_some() && !e.word());
     if !(role || relative || family || contact) {
         return None;
     }
@@ -1128,7 +1572,12 @@ fn name_token_loose(a: &Analysis<'_>, i: usize) -> bool {
     }
     if a.has(
         i,
-        flag::STOP | flag::TITLE | flag::RELATIVE | flag::ROLE_AFTER | flag::ROLE_BEFORE | flag::VERB_CUE,
+        flag::STOP
+            | flag::TITLE
+            | flag::RELATIVE
+            | flag::ROLE_AFTER
+            | flag::ROLE_BEFORE
+            | flag::VERB_CUE,
     ) {
         return false;
     }
@@ -1157,10 +1606,12 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
     }
     let mut words: WordSet<'_> = WordSet::default();
     for (span, ev) in out.iter() {
-        let strong = ev
-            .iter()
-            .any(|e| matches!(e, Evidence::Title | Evidence::Label | Evidence::ContextWord(_)))
-            || ev.len() >= 3;
+        let strong = ev.iter().any(|e| {
+            matches!(
+                e,
+                Evidence::Title | Evidence::Label | Evidence::ContextWord(_)
+            )
+        }) || ev.len() >= 3;
         if !strong {
             continue;
         }
@@ -1196,7 +1647,10 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
         }
         out.push((
             Span::new(tk.t.start, tk.t.end),
-            vec![Evidence::Propagated, Evidence::Gazetteer(Gazetteer::Surname)],
+            vec![
+                Evidence::Propagated,
+                Evidence::Gazetteer(Gazetteer::Surname),
+            ],
         ));
     }
 }
@@ -1251,7 +1705,10 @@ mod tests {
 
     #[test]
     fn titles_and_relatives() {
-        assert_eq!(names("Seen Mr. Edwin Przybylo today"), vec!["Edwin Przybylo"]);
+        assert_eq!(
+            names("Seen Mr. Edwin Przybylo today"),
+            vec!["Edwin Przybylo"]
+        );
         assert_eq!(names("social: son bill called"), vec!["bill"]);
         assert_eq!(names("DR RUSSO RECOMMENDED INCREASE"), vec!["RUSSO"]);
         assert_eq!(names("Mrs Smith's daughter"), vec!["Smith"]);

@@ -83,16 +83,56 @@ type Found = (Span, Vec<Evidence>, What);
 
 /// Facility head words, written after the facility's name.
 pub(crate) const FACILITY_HEADS: &[&str] = &[
-    "hospital", "hospitals", "hosp", "hospiatal", "hosptial", "hospice", "infirmary", "clinic",
-    "rehab", "sanatorium", "memorial", "adventist", "surgery", "practice", "centre", "center",
-    "ctr", "home", "lodge", "manor", "house", "regional", "general", "er", "ew", "ed", "ae",
+    "hospital",
+    "hospitals",
+    "hosp",
+    "hospiatal",
+    "hosptial",
+    "hospice",
+    "infirmary",
+    "clinic",
+    "rehab",
+    "sanatorium",
+    "memorial",
+    "adventist",
+    "surgery",
+    "practice",
+    "centre",
+    "center",
+    "ctr",
+    "home",
+    "lodge",
+    "manor",
+    "house",
+    "regional",
+    "general",
+    "er",
+    "ew",
+    "ed",
+    "ae",
 ];
 
 /// Landscape words after a proper name that make it a named area ("the Eastern Shore", "Wye
 /// Valley"). They need a capitalised name, or a place cue on a line without case.
 pub(crate) const GEO_HEADS: &[&str] = &[
-    "shore", "coast", "valley", "island", "isle", "hills", "lakes", "peninsula", "moor",
-    "moors", "dales", "fens", "heath", "downs", "wolds", "marshes", "estuary", "forest",
+    "shore",
+    "coast",
+    "valley",
+    "island",
+    "isle",
+    "hills",
+    "lakes",
+    "peninsula",
+    "moor",
+    "moors",
+    "dales",
+    "fens",
+    "heath",
+    "downs",
+    "wolds",
+    "marshes",
+    "estuary",
+    "forest",
 ];
 
 /// Heads that need a capitalised, proper name before them (everyday words otherwise).
@@ -103,8 +143,20 @@ pub(crate) const WEAK_HEADS: &[&str] = &[
 
 /// Words before "centre/center/home" that make them a facility ("Health Centre", "Care Home").
 pub(crate) const CENTRE_QUALIFIERS: &[&str] = &[
-    "medical", "health", "care", "nursing", "rest", "rehabilitation", "cancer", "treatment",
-    "surgical", "walk", "urgent", "day", "retirement", "residential",
+    "medical",
+    "health",
+    "care",
+    "nursing",
+    "rest",
+    "rehabilitation",
+    "cancer",
+    "treatment",
+    "surgical",
+    "walk",
+    "urgent",
+    "day",
+    "retirement",
+    "residential",
 ];
 
 /// Unit abbreviations written after a named unit ("Lally MICU").
@@ -115,52 +167,190 @@ pub(crate) const UNIT_ABBREVS: &[&str] = &[
 
 /// Street types.
 pub(crate) const STREET_HEADS: &[&str] = &[
-    "street", "road", "avenue", "lane", "close", "drive", "crescent", "terrace", "gardens",
-    "grove", "mews", "boulevard", "square",
+    "street",
+    "road",
+    "avenue",
+    "lane",
+    "close",
+    "drive",
+    "crescent",
+    "terrace",
+    "gardens",
+    "grove",
+    "mews",
+    "boulevard",
+    "square",
 ];
 
 /// Words that end a backward walk over a facility's name.
 pub(crate) const STOP: &[&str] = &[
-    "the", "a", "an", "to", "at", "in", "on", "of", "for", "from", "with", "by", "and", "or",
-    "into", "via", "per", "is", "was", "be", "been", "has", "had", "have", "pt", "patient",
-    "transferred", "transfered", "transfer", "admitted", "sent", "referred", "seen", "our",
-    "his", "her", "their", "my", "your", "this", "that", "local", "general", "new", "old",
-    "private", "community", "district", "teaching", "main", "same", "other", "another", "general",
-    "previous", "prev", "outside", "nearest", "nearby", "home", "nursing", "care", "rest",
-    "leave", "left", "leaving", "discharge", "discharged", "return", "returned", "went", "go",
-    "going", "visit", "admission", "possible", "poss", "need", "needs", "will", "would",
-    "cardiac", "pulmonary", "acute", "inpatient", "outpatient", "psychiatric", "mental",
-    "screened", "screening", "accepted", "bed", "beds", "state", "out", "after", "before",
-    "prior", "until", "day", "long", "term", "short", "pt's", "patients",
+    "the",
+    "a",
+    "an",
+    "to",
+    "at",
+    "in",
+    "on",
+    "of",
+    "for",
+    "from",
+    "with",
+    "by",
+    "and",
+    "or",
+    "into",
+    "via",
+    "per",
+    "is",
+    "was",
+    "be",
+    "been",
+    "has",
+    "had",
+    "have",
+    "pt",
+    "patient",
+    "transferred",
+    "transfered",
+    "transfer",
+    "admitted",
+    "sent",
+    "referred",
+    "seen",
+    "our",
+    "his",
+    "her",
+    "their",
+    "my",
+    "your",
+    "this",
+    "that",
+    "local",
+    "general",
+    "new",
+    "old",
+    "private",
+    "community",
+    "district",
+    "teaching",
+    "main",
+    "same",
+    "other",
+    "another",
+    "general",
+    "previous",
+    "prev",
+    "outside",
+    "nearest",
+    "nearby",
+    "home",
+    "nursing",
+    "care",
+    "rest",
+    "leave",
+    "left",
+    "leaving",
+    "discharge",
+    "discharged",
+    "return",
+    "returned",
+    "went",
+    "go",
+    "going",
+    "visit",
+    "admission",
+    "possible",
+    "poss",
+    "need",
+    "needs",
+    "will",
+    "would",
+    "cardiac",
+    "pulmonary",
+    "acute",
+    "inpatient",
+    "outpatient",
+    "psychiatric",
+    "mental",
+    "screened",
+    "screening",
+    "accepted",
+    "bed",
+    "beds",
+    "state",
+    "out",
+    "after",
+    "before",
+    "prior",
+    "until",
+    "day",
+    "long",
+    "term",
+    "short",
+    "pt's",
+    "patients",
 ];
 
 /// Place cues immediately before a place name.
-pub(crate) const PLACE_PREPS: &[&str] =
-    &["in", "from", "to", "at", "near", "into", "around", "outside", "@"];
+pub(crate) const PLACE_PREPS: &[&str] = &[
+    "in", "from", "to", "at", "near", "into", "around", "outside", "@",
+];
 
 /// Movement and care words that, before a preposition, point at a facility.
 pub(crate) const MOVE_WORDS: &[&str] = &[
-    "transferred", "transfered", "transfer", "trans", "tx", "txd", "sent", "admitted", "adm",
-    "admit", "referred", "brought", "came", "arrived", "followed", "seen", "presented",
-    "presents", "transported", "medflight", "medflighted", "flown", "returned", "discharged",
-    "back", "went", "taken", "moved", "go", "goes", "going", "rushed", "plan", "enroute",
-    "accepted", "screened", "return",
+    "transferred",
+    "transfered",
+    "transfer",
+    "trans",
+    "tx",
+    "txd",
+    "sent",
+    "admitted",
+    "adm",
+    "admit",
+    "referred",
+    "brought",
+    "came",
+    "arrived",
+    "followed",
+    "seen",
+    "presented",
+    "presents",
+    "transported",
+    "medflight",
+    "medflighted",
+    "flown",
+    "returned",
+    "discharged",
+    "back",
+    "went",
+    "taken",
+    "moved",
+    "go",
+    "goes",
+    "going",
+    "rushed",
+    "plan",
+    "enroute",
+    "accepted",
+    "screened",
+    "return",
 ];
 
 /// Clinical abbreviations ending in H that are not hospitals.
 pub(crate) const H_ABBREVS: &[&str] = &[
     "osh", "acth", "tsh", "fsh", "lh", "pth", "adh", "bph", "ich", "sah", "ivh", "pph", "nph",
-    "lvh", "rvh", "sdh", "edh", "pah", "cah", "hh", "dh", "ph", "mph", "hsh", "jvh", "hch",
-    "ldh", "crh", "gnrh", "trh", "ghrh", "mch", "hgh", "rh", "mah", "cmh", "nh", "ah", "bh",
-    "bah", "uh", "oh", "eh", "ugh", "huh", "ash", "dash", "wash", "bath", "path", "math",
-    "cath", "dvh", "cbh", "hph", "nsh",
+    "lvh", "rvh", "sdh", "edh", "pah", "cah", "hh", "dh", "ph", "mph", "hsh", "jvh", "hch", "ldh",
+    "crh", "gnrh", "trh", "ghrh", "mch", "hgh", "rh", "mah", "cmh", "nh", "ah", "bh", "bah", "uh",
+    "oh", "eh", "ugh", "huh", "ash", "dash", "wash", "bath", "path", "math", "cath", "dvh", "cbh",
+    "hph", "nsh",
 ];
 
 /// Units and counts after a number (so "Levophed 2 mcg" is no ward).
 pub(crate) const MEASURES: &[&str] = &[
-    "mg", "mcg", "ml", "units", "unit", "u", "l", "g", "kg", "mmol", "meq", "mm", "cm",
-    "hours", "hrs", "hr", "h", "days", "mins", "min", "x", "times", "tabs", "tab", "puffs",
-    "liters", "litres", "lpm", "percent", "doses", "dose", "amps", "bags", "weeks", "wks",
+    "mg", "mcg", "ml", "units", "unit", "u", "l", "g", "kg", "mmol", "meq", "mm", "cm", "hours",
+    "hrs", "hr", "h", "days", "mins", "min", "x", "times", "tabs", "tab", "puffs", "liters",
+    "litres", "lpm", "percent", "doses", "dose", "amps", "bags", "weeks", "wks",
 ];
 
 /// Hospital departments after a facility abbreviation ("GH EW", "GBMC nurse").
@@ -190,21 +380,23 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         // Most tokens can start no place: skip them before the rules' conditions.
         let next_f = if i + 1 < n { a.toks[i + 1].f } else { 0 };
         let wb = w.as_bytes();
-        let candidate = tk.e.is_some_and(|e| e.place().is_some() || e.phrase_max() > 0)
-            || tk.f & (flag::FAC_HEAD | flag::GEO_HEAD) != 0
-            || next_f & (flag::UNIT | flag::STREET) != 0
-            || (2..=5).contains(&wb.len())
-                && !tk.t.digit
-                && (wb.ends_with(b"h") || wb.ends_with(b"mc"))
-            || wb.len() >= 4 && (tk.t.digit || i + 1 < n && a.toks[i + 1].t.digit)
-            || matches!(w, "st" | "saint" | "ward" | "u" | "univ" | "university");
+        let candidate =
+            tk.e.is_some_and(|e| e.place().is_some() || e.phrase_max() > 0)
+                || tk.f & (flag::FAC_HEAD | flag::GEO_HEAD) != 0
+                || next_f & (flag::UNIT | flag::STREET) != 0
+                || (2..=5).contains(&wb.len())
+                    && !tk.t.digit
+                    && (wb.ends_with(b"h") || wb.ends_with(b"mc"))
+                || wb.len() >= 4 && (tk.t.digit || i + 1 < n && a.toks[i + 1].t.digit)
+                || matches!(w, "st" | "saint" | "ward" | "u" | "univ" | "university");
         if !candidate {
             i += 1;
             continue;
         }
         let prev = if i > 0 { a.low(i - 1) } else { "" };
         let prev_gap_ok = i > 0 && !a.toks[i - 1].t.gap_has_newline(a.text);
-        let prep_before = a.prev_has(i, flag::PREP) || i > 0 && a.gap(i - 1).trim_end().ends_with('@');
+        let prep_before =
+            a.prev_has(i, flag::PREP) || i > 0 && a.gap(i - 1).trim_end().ends_with('@');
         let moved = i >= 2 && a.has(i - 2, flag::MOVE)
             || i >= 3 && a.low(i - 2) == "the" && a.has(i - 3, flag::MOVE);
 
@@ -220,7 +412,9 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                     || moved
                     || !e.common_word()
                         && !e.clinical()
-                        && (e.place().is_some() || e.first_name().is_some() || e.surname().is_some())
+                        && (e.place().is_some()
+                            || e.first_name().is_some()
+                            || e.surname().is_some())
             } else {
                 a.capitalised(i)
             };
@@ -232,7 +426,12 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                     && !a.toks[last + 1].t.digit
                     && a.gap_only(last, b".-'")
                     && a.gap(last).len() <= 3
-                    && (uncased || a.capitalised(last + 1) || matches!(a.low(last + 1), "of" | "upon" | "on" | "the" | "de" | "le" | "la" | "en"))
+                    && (uncased
+                        || a.capitalised(last + 1)
+                        || matches!(
+                            a.low(last + 1),
+                            "of" | "upon" | "on" | "the" | "de" | "le" | "la" | "en"
+                        ))
                 {
                     last += 1;
                 }
@@ -253,9 +452,9 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                     }
                     k -= 1;
                 }
-                if let Some((k, kind)) =
-                    found.filter(|&(k, _)| !eponym_use(a, i) && tk.t.len() >= 2 && a.toks[k].t.end - tk.t.start >= 5)
-                {
+                if let Some((k, kind)) = found.filter(|&(k, _)| {
+                    !eponym_use(a, i) && tk.t.len() >= 2 && a.toks[k].t.end - tk.t.start >= 5
+                }) {
                     // A phrase of capitalised words, or any phrase after a place cue.
                     let all_caps = (i..=k).all(|m| a.capitalised(m));
                     let distinctive = (i..=k).any(|m| {
@@ -263,7 +462,9 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                     });
                     let uncased = tk.caps_line || tk.lower_line;
                     let shaped = all_caps && !(a.low(i) == "the" && a.sentence_start(i))
-                        || uncased && distinctive && a.low(i) != "the"
+                        || uncased
+                            && distinctive
+                            && a.low(i) != "the"
                             && (prep_before || kind == PlaceKind::Facility);
                     if kind != PlaceKind::Region && shaped {
                         let what = if kind == PlaceKind::Facility {
@@ -304,9 +505,17 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                 let geo = a.has(i, flag::GEO_HEAD);
                 let ev = vec![
                     Evidence::ContextWord(Cue::Place),
-                    Evidence::Gazetteer(if geo { Gazetteer::Settlement } else { Gazetteer::Facility }),
+                    Evidence::Gazetteer(if geo {
+                        Gazetteer::Settlement
+                    } else {
+                        Gazetteer::Facility
+                    }),
                 ];
-                let what = if geo { What::Settlement } else { What::Facility };
+                let what = if geo {
+                    What::Settlement
+                } else {
+                    What::Facility
+                };
                 out.push((Span::new(s, tk.t.end), ev, what));
                 covered_until = tk.t.end;
                 i += 1;
@@ -323,7 +532,10 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             && (a.capitalised(i) || tk.caps_line)
             && saint_name(a, i + 1)
             && !(i > 0 && a.toks[i - 1].t.digit)
-            && !(i > 0 && prev_gap_ok && a.capitalised(i - 1) && !a.has(i - 1, flag::PREP | flag::MOVE | flag::STOP))
+            && !(i > 0
+                && prev_gap_ok
+                && a.capitalised(i - 1)
+                && !a.has(i - 1, flag::PREP | flag::MOVE | flag::STOP))
         {
             let k = i + 1;
             let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Capitalised];
@@ -362,7 +574,9 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                         || a.toks[i + 1].t.case == Case::Title
                             && matches!(a.low(i + 1), "ward" | "unit" | "wing")
                             && a.capitalised(i)
-                            && (!e.common_word() || e.first_name().is_some() || e.surname().is_some()))
+                            && (!e.common_word()
+                                || e.first_name().is_some()
+                                || e.surname().is_some()))
             })
             && !a.sentence_start(i)
         {
@@ -400,7 +614,9 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         //    before a department ("GH EW", "GBMC nurse").
         if (2..=5).contains(&tk.t.len())
             && !tk.t.digit
-            && (tk.t.case == Case::Upper || tk.lower_line || tk.e.is_none() && prev_gap_ok && matches!(prev, "to" | "at" | "from"))
+            && (tk.t.case == Case::Upper
+                || tk.lower_line
+                || tk.e.is_none() && prev_gap_ok && matches!(prev, "to" | "at" | "from"))
             && (w.ends_with('h') || w.ends_with("mc"))
             && !a.has(i, flag::H_ABBREV)
             && tk.e.is_none_or(|e| !e.word() && !e.clinical())
@@ -408,7 +624,9 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             let dept_after = i + 1 < n
                 && a.has(i + 1, flag::DEPT)
                 && a.gap_is_space(i)
-                && (a.toks[i + 1].t.case == Case::Upper || a.toks[i + 1].caps_line || tk.lower_line);
+                && (a.toks[i + 1].t.case == Case::Upper
+                    || a.toks[i + 1].caps_line
+                    || tk.lower_line);
             // "to GH", "at gh", "by GBMC", "to the GH"
             let (p1, p2) = (prev, if i >= 2 { a.low(i - 2) } else { "" });
             let after_move = prev_gap_ok
@@ -419,8 +637,17 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             let hormone = i + 1 < n
                 && matches!(
                     a.low(i + 1),
-                    "level" | "levels" | "deficiency" | "def" | "therapy" | "treatment"
-                        | "replacement" | "secretion" | "axis" | "stimulation" | "excess"
+                    "level"
+                        | "levels"
+                        | "deficiency"
+                        | "def"
+                        | "therapy"
+                        | "treatment"
+                        | "replacement"
+                        | "secretion"
+                        | "axis"
+                        | "stimulation"
+                        | "excess"
                 );
             if (dept_after || after_move) && !hormone {
                 let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Shape];
@@ -433,7 +660,8 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
 
         // 7. Ward name with its number after a movement: "transfer to Nightingale 3",
         //    "admitted to Nightingale3", "on Nightingale 3".
-        let after_to = prev_gap_ok && (matches!(prev, "to" | "from" | "into") || a.has(i - 1, flag::MOVE));
+        let after_to =
+            prev_gap_ok && (matches!(prev, "to" | "from" | "into") || a.has(i - 1, flag::MOVE));
         let after_on = prev_gap_ok && matches!(prev, "on" | "per");
         if (after_to || after_on)
             && tk.t.len() >= 4
@@ -451,12 +679,19 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                     && digits.bytes().all(|b| b.is_ascii_digit())
                     && {
                         key.clear();
-                        key.extend(word[..alpha_len].bytes().map(|b| b.to_ascii_lowercase() as char));
-                        lex.get(&key).is_none_or(|e| !e.word() && !e.clinical() && !e.drug() && e.first_name().is_none())
+                        key.extend(
+                            word[..alpha_len]
+                                .bytes()
+                                .map(|b| b.to_ascii_lowercase() as char),
+                        );
+                        lex.get(&key).is_none_or(|e| {
+                            !e.word() && !e.clinical() && !e.drug() && e.first_name().is_none()
+                        })
                     }
             } else {
-                tk.e.is_none_or(|e| !e.word() && !e.clinical() && !e.drug() && e.first_name().is_none())
-                    && (after_to || a.capitalised(i) || tk.caps_line)
+                tk.e.is_none_or(|e| {
+                    !e.word() && !e.clinical() && !e.drug() && e.first_name().is_none()
+                }) && (after_to || a.capitalised(i) || tk.caps_line)
                     && i + 1 < n
                     && a.gap_is_space(i)
                     && a.toks[i + 1].t.digit
@@ -486,7 +721,10 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                 && (w != "u" || a.word(i) == "U")
                 && a.gap_only(i, b".")
             {
-                let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Gazetteer(Gazetteer::Facility)];
+                let ev = vec![
+                    Evidence::ContextWord(Cue::Place),
+                    Evidence::Gazetteer(Gazetteer::Facility),
+                ];
                 out.push((Span::new(tk.t.start, a.toks[k].t.end), ev, What::Facility));
                 covered_until = a.toks[k].t.end;
                 i = k + 1;
@@ -496,7 +734,9 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
 
         // 9. A town written before its postcode: "Settle BD24 9JE".
         if a.capitalised(i)
-            && tk.e.is_some_and(|e| e.place().is_some_and(|p| p.kind != PlaceKind::Region))
+            && tk
+                .e
+                .is_some_and(|e| e.place().is_some_and(|p| p.kind != PlaceKind::Region))
             && i + 2 < n
             && a.gap_only(i, b",")
             && outward_code(a.word(i + 1))
@@ -504,7 +744,10 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             && inward_code(a.word(i + 2))
             && !in_name(tk.t.start, tk.t.end)
         {
-            let ev = vec![Evidence::Gazetteer(Gazetteer::Settlement), Evidence::ContextWord(Cue::Place)];
+            let ev = vec![
+                Evidence::Gazetteer(Gazetteer::Settlement),
+                Evidence::ContextWord(Cue::Place),
+            ];
             out.push((Span::new(tk.t.start, tk.t.end), ev, What::Settlement));
             covered_until = tk.t.end;
             i += 1;
@@ -687,7 +930,8 @@ fn facility_start(a: &Analysis<'_>, i: usize) -> Option<usize> {
         left_cue && any_distinct
     } else if weak {
         // "BY HOLY CROSS REHAB", "from Keeley House": a cue and a real name.
-        left_cue && (any_distinct || names.len() >= 2) || any_distinct && names.clone().all(|m| !common(m))
+        left_cue && (any_distinct || names.len() >= 2)
+            || any_distinct && names.clone().all(|m| !common(m))
     } else {
         // "CALVERT HOSPITAL", "TO UNION HOSP", "franklin square hosp".
         any_distinct || left_cue
@@ -699,18 +943,26 @@ fn facility_start(a: &Analysis<'_>, i: usize) -> Option<usize> {
 fn outward_code(w: &str) -> bool {
     let b = w.as_bytes();
     let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
-    let digits = b[letters..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let digits = b[letters..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     let rest = b.len() - letters - digits;
     (1..=2).contains(&letters)
         && (1..=2).contains(&digits)
         && rest <= 1
-        && b[letters + digits..].iter().all(|c| c.is_ascii_alphabetic())
+        && b[letters + digits..]
+            .iter()
+            .all(|c| c.is_ascii_alphabetic())
 }
 
 /// The shape of a UK inward code (9JE): a digit and two letters.
 fn inward_code(w: &str) -> bool {
     let b = w.as_bytes();
-    b.len() == 3 && b[0].is_ascii_digit() && b[1].is_ascii_alphabetic() && b[2].is_ascii_alphabetic()
+    b.len() == 3
+        && b[0].is_ascii_digit()
+        && b[1].is_ascii_alphabetic()
+        && b[2].is_ascii_alphabetic()
 }
 
 /// Other occurrences of found ward and facility names (distinctive words only).
@@ -748,7 +1000,11 @@ fn propagate(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out: &mut Vec<Fo
         if taken.overlaps(s, e) {
             continue;
         }
-        extra.push((Span::new(s, e), vec![Evidence::Propagated, Evidence::Shape], What::Ward));
+        extra.push((
+            Span::new(s, e),
+            vec![Evidence::Propagated, Evidence::Shape],
+            What::Ward,
+        ));
     }
     out.extend(extra);
 }

@@ -178,9 +178,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
                         break;
                     }
                     Some(c)
-                        if c.is_alphabetic()
-                            && counts[1] + counts[2] > 0
-                            && end - start <= 2 =>
+                        if c.is_alphabetic() && counts[1] + counts[2] > 0 && end - start <= 2 =>
                     {
                         // O'Brien, D'Arcy: a short prefix before the apostrophe.
                         i = after;
@@ -255,7 +253,13 @@ mod tests {
         let c: Vec<Case> = v.iter().map(|k| k.case).collect();
         assert_eq!(
             c,
-            vec![Case::Upper, Case::Title, Case::Lower, Case::Mixed, Case::Title]
+            vec![
+                Case::Upper,
+                Case::Title,
+                Case::Lower,
+                Case::Mixed,
+                Case::Title
+            ]
         );
     }
 }

@@ -11,7 +11,11 @@ fn thousands_of_names_each_found_once() {
     let text = "Mr Smith saw Mrs Jones. ".repeat(20_000);
     let engine = Engine::with_defaults(registry());
     let r = engine.check(&Document::new(&text, &Context::default()));
-    let names = r.findings.iter().filter(|f| f.rule.code == "PHI015").count();
+    let names = r
+        .findings
+        .iter()
+        .filter(|f| f.rule.code == "PHI015")
+        .count();
     assert_eq!(names, 40_000);
 }
 
@@ -20,7 +24,11 @@ fn thousands_of_facilities_each_found_once() {
     let text = "Moved to Ward 7 at Leeds General Infirmary. ".repeat(8_000);
     let engine = Engine::with_defaults(registry());
     let r = engine.check(&Document::new(&text, &Context::default()));
-    let places = r.findings.iter().filter(|f| f.rule.code == "PHI012").count();
+    let places = r
+        .findings
+        .iter()
+        .filter(|f| f.rule.code == "PHI012")
+        .count();
     assert_eq!(places, 16_000);
 }
 
@@ -30,7 +38,10 @@ fn non_ascii_report_with_many_findings() {
     let engine = Engine::with_defaults(registry());
     let r = engine.check(&Document::new(&text, &Context::default()));
     let view = ReportView::new(None, &text, &r);
-    assert_eq!(view.findings.iter().filter(|f| f.rule == "PHI001").count(), 50_000);
+    assert_eq!(
+        view.findings.iter().filter(|f| f.rule == "PHI001").count(),
+        50_000
+    );
     let last = view.findings.last().unwrap();
     let units: usize = text[..last.start].chars().map(char::len_utf16).sum();
     assert_eq!(last.utf16_start, units);

@@ -21,13 +21,30 @@ fn registry_is_consistent() {
         );
         assert!(!r.guidance.is_empty(), "{}: cites no guidance", r.code);
         for g in r.guidance {
-            assert!(guidance::lookup(g).is_some(), "{}: unknown guidance id {g}", r.code);
+            assert!(
+                guidance::lookup(g).is_some(),
+                "{}: unknown guidance id {g}",
+                r.code
+            );
         }
-        for h in ["## What it does", "## Why it matters", "## Example", "## Fix"] {
+        for h in [
+            "## What it does",
+            "## Why it matters",
+            "## Example",
+            "## Fix",
+        ] {
             assert!(r.docs.contains(h), "{}: docs lack '{h}'", r.code);
         }
-        assert!(r.true_samples.len() >= 3, "{}: needs 3 true samples", r.code);
-        assert!(r.false_samples.len() >= 3, "{}: needs 3 false samples", r.code);
+        assert!(
+            r.true_samples.len() >= 3,
+            "{}: needs 3 true samples",
+            r.code
+        );
+        assert!(
+            r.false_samples.len() >= 3,
+            "{}: needs 3 false samples",
+            r.code
+        );
     }
 }
 
@@ -68,7 +85,11 @@ fn fixes_reach_a_fixed_point() {
             let fixed = engine.fix(&Document::new(s, &ctx), false);
             assert!(fixed.rounds < 8, "{}: no fixed point for {s:?}", r.code);
             let again = engine.fix(&Document::new(&fixed.text, &ctx), false);
-            assert_eq!(again.text, fixed.text, "{}: fixing twice changed {s:?}", r.code);
+            assert_eq!(
+                again.text, fixed.text,
+                "{}: fixing twice changed {s:?}",
+                r.code
+            );
         }
     }
 }
