@@ -13,9 +13,10 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{BufRead, Read, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use anyhow::Result;
-use clinpost_core::{Context, Document, Engine, ReportView};
+use clinpost_core::{Audience, Context, Document, Engine, Report, ReportView};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
@@ -29,8 +30,26 @@ struct Line<'a> {
     id: Option<String>,
     #[serde(borrow)]
     text: Cow<'a, str>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "context_object")]
     context: Option<Context>,
+}
+
+/// `context` must be an object (or null): a struct would also accept an array of its fields.
+fn context_object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Context>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<Context>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a context object")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            Context::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(V)
 }
 
 /// Ids may be strings or integers; both are printed back as strings.
@@ -76,6 +95,45 @@ pub struct Batch<'a> {
 impl Batch<'_> {
     /// Process one JSONL source, writing a report line per input line.
     pub fn run(&self, src: &Source, out: &mut impl Write, outcome: &mut Outcome) -> Result<()> {
+        self.run_with(src, out, outcome, |id, text, ctx, buf| {
+            self.check_line(id, text, ctx, buf)
+        })
+    }
+
+    /// Check one line's document and serialise its report into `buf`; returns the report whose
+    /// verdict counts towards the exit status.
+    fn check_line(
+        &self,
+        id: String,
+        text: &str,
+        ctx: &Context,
+        buf: &mut Vec<u8>,
+    ) -> serde_json::Result<Report> {
+        let doc = Document::new(text, ctx);
+        let report = self.engine.check(&doc);
+        let mut view = ReportView::new(Some(id), text, &report);
+        let fixed_report = match self.fix {
+            Some(include_unsafe) => {
+                let fixed = self.engine.fix(&doc, include_unsafe);
+                view.fixed = Some(fixed.text);
+                self.judge_fixed.then_some(fixed.report)
+            }
+            None => None,
+        };
+        serde_json::to_writer(&mut *buf, &view)?;
+        drop(view);
+        Ok(fixed_report.unwrap_or(report))
+    }
+
+    /// [`Batch::run`] with the per-line work supplied by the caller (tests inject a panic).
+    fn run_with(
+        &self,
+        src: &Source,
+        out: &mut impl Write,
+        outcome: &mut Outcome,
+        mut check_line: impl FnMut(String, &str, &Context, &mut Vec<u8>) -> serde_json::Result<Report>,
+    ) -> Result<()> {
+        let mut line_out: Vec<u8> = Vec::new();
         let name = src.display_name();
         let mut reader = src.open()?;
         let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
@@ -126,29 +184,24 @@ impl Batch<'_> {
             let parsed: Line<'_> = match serde_json::from_str(text) {
                 Ok(l) => l,
                 Err(e) => {
-                    line_error(outcome, &name, lineno, &describe_json_error(&e));
+                    line_error(outcome, &name, lineno, &describe_json_error(text, &e));
                     continue;
                 }
             };
             let ctx = parsed.context.as_ref().unwrap_or(self.default_context);
-            let doc = Document::new(&parsed.text, ctx);
-            let report = self.engine.check(&doc);
             let id = parsed.id.unwrap_or_else(|| lineno.to_string());
-            let mut view = ReportView::new(Some(id), &parsed.text, &report);
-            match self.fix {
-                Some(include_unsafe) => {
-                    let fixed = self.engine.fix(&doc, include_unsafe);
-                    outcome.add(if self.judge_fixed {
-                        &fixed.report
-                    } else {
-                        &report
-                    });
-                    view.fixed = Some(fixed.text);
+            line_out.clear();
+            // A panic inside the engine must cost one line, not the batch (and its message, which
+            // could quote the draft, is withheld by the panic hook installed in main).
+            match guarded(|| check_line(id, &parsed.text, ctx, &mut line_out)) {
+                Some(Ok(report)) => {
+                    outcome.add(&report);
+                    out.write_all(&line_out)?;
+                    out.write_all(b"\n")?;
                 }
-                None => outcome.add(&report),
+                Some(Err(e)) => return Err(e.into()),
+                None => line_error(outcome, &name, lineno, "internal error"),
             }
-            serde_json::to_writer(&mut *out, &view)?;
-            out.write_all(b"\n")?;
         }
         Ok(())
     }
@@ -174,40 +227,92 @@ fn line_error(outcome: &mut Outcome, name: &str, lineno: usize, msg: &str) {
     eprintln!("error: {name}:{lineno}: {msg} (line skipped)");
 }
 
-/// Describe a JSON error without echoing input: serde_json's messages can quote the offending
-/// value ("invalid type: string \"...\""), so only the parts that come from our own types (the
-/// expected shape, field names we define) are kept.
-fn describe_json_error(e: &serde_json::Error) -> String {
+/// Run `f`, turning a panic into `None` (the panic hook has already reported where it happened).
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    catch_unwind(AssertUnwindSafe(f)).ok()
+}
+
+/// The shape of a line, for messages.
+const SHAPE: &str = r#"expected {"id": string or integer, "text": string, "context": {...}}"#;
+
+/// Describe why `line` was rejected without echoing any of it.
+///
+/// serde_json's messages quote the offending value ("invalid type: string \"...\"") and its
+/// wording is not ours to parse (", expected " can occur inside a value), so none of it is
+/// used: syntax errors get the category and column, and data errors are diagnosed again here by
+/// checking the line's fields by hand, which yields a fixed message naming the field.
+fn describe_json_error(line: &str, e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     let col = e.column();
     match e.classify() {
         Category::Syntax => format!("invalid JSON at column {col}"),
-        Category::Eof => "truncated JSON".to_string(),
+        Category::Eof => "truncated JSON (the line ends inside a value)".to_string(),
         Category::Io => "read error".to_string(),
-        Category::Data => {
-            let full = e.to_string();
-            let msg = full
-                .rsplit_once(" at line ")
-                .map_or(full.as_str(), |(m, _)| m);
-            let shape = "expected {\"id\": str, \"text\": str, \"context\": {...}}";
-            if let Some(field) = msg.strip_prefix("missing field ") {
-                format!("missing field {field}; {shape}")
-            } else if msg.starts_with("unknown field") {
-                let expected = msg.split_once(", expected ").map_or("", |(_, x)| x);
-                format!("unknown field in \"context\" at column {col}; expected {expected}")
-            } else if let Some((_, expected)) = msg.split_once(", expected ") {
-                format!("invalid value at column {col}; expected {expected}")
-            } else if msg.starts_with("audience must")
-                || msg.starts_with("account must")
-                || msg.starts_with("closed-group:")
-                || msg.starts_with("private:")
-            {
-                format!("invalid context at column {col}: {msg}")
-            } else {
-                format!("invalid value at column {col}; {shape}")
+        Category::Data => match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(v) => diagnose(&v).map_or_else(
+                || format!("invalid line (a field may be repeated); {SHAPE}"),
+                str::to_string,
+            ),
+            Err(_) => format!("invalid JSON at column {col}"),
+        },
+    }
+}
+
+/// The first problem with a parsed line, as a fixed message; `None` when the fields look right.
+/// Mirrors what [`Line`] (and core's `Context`) accept.
+fn diagnose(v: &serde_json::Value) -> Option<&'static str> {
+    use serde_json::Value;
+    let Value::Object(map) = v else {
+        return Some(
+            r#"a line must be a JSON object: {"id": string or integer, "text": string, "context": {...}}"#,
+        );
+    };
+    match map.get("id") {
+        None | Some(Value::Null | Value::String(_)) => {}
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => {}
+        Some(_) => return Some(r#""id" must be a string or an integer"#),
+    }
+    match map.get("text") {
+        Some(Value::String(_)) => {}
+        None => return Some(r#"missing field "text" (the draft to check, a string)"#),
+        Some(_) => return Some(r#""text" must be a string"#),
+    }
+    let ctx = match map.get("context") {
+        None | Some(Value::Null) => return None,
+        Some(Value::Object(c)) => c,
+        Some(_) => return Some(r#""context" must be an object"#),
+    };
+    for (k, v) in ctx {
+        match k.as_str() {
+            "author" | "reply_to" => {
+                if !matches!(v, Value::Null | Value::String(_)) {
+                    return Some(if k == "author" {
+                        r#""context.author" must be a string"#
+                    } else {
+                        r#""context.reply_to" must be a string"#
+                    });
+                }
+            }
+            "audience" => {
+                if !matches!(v, Value::String(s) if s.parse::<Audience>().is_ok()) {
+                    return Some(
+                        r#""context.audience" must be "public", "closed-group:N" or "private:N""#,
+                    );
+                }
+            }
+            "account" => {
+                if !matches!(v, Value::String(s) if s == "named" || s == "pseudonymous") {
+                    return Some(r#""context.account" must be "named" or "pseudonymous""#);
+                }
+            }
+            _ => {
+                return Some(
+                    r#""context" has an unknown field; the fields are author, audience, account, reply_to"#,
+                )
             }
         }
     }
+    None
 }
 
 #[cfg(test)]
@@ -215,25 +320,97 @@ mod tests {
     use super::*;
 
     fn err(s: &str) -> String {
-        describe_json_error(&serde_json::from_str::<Line<'_>>(s).err().unwrap())
+        describe_json_error(s, &serde_json::from_str::<Line<'_>>(s).err().expect(s))
     }
+
+    /// Values built to trip a parser of serde's wording: its separators, quotes, backticks and
+    /// variant-style phrases.
+    const NASTY: &[&str] = &[
+        "Reply to Mrs Jane CANARY, expected home Tuesday",
+        "CANARY`, expected one of `named`",
+        "unknown variant `CANARY`, expected `named` or `pseudonymous`",
+        "invalid type: string \"CANARY\", expected a string",
+        "missing field `CANARY`",
+        "CANARY\" at line 1 column 2",
+        "audience must CANARY",
+        "closed-group:CANARY",
+    ];
 
     #[test]
     fn json_errors_never_echo_input() {
-        for bad in [
-            r#"{"id": "a", "text": "CANARY", "context": "CANARY"}"#,
-            r#"{"id": "a", "text": "x", "context": {"CANARY": 1}}"#,
-            r#"{"id": "a", "text": "x", "context": {"account": "CANARY"}}"#,
-            r#"{"id": "a", "text": "x", "context": {"audience": "CANARY"}}"#,
-            r#"{"id": {"CANARY": 1}, "text": "x"}"#,
-            r#"{"id": "a", "text": ["CANARY"]}"#,
-            r#"{"id": "a", "text": "CANARY"#,
-            r#"{"id": "a" CANARY"#,
-        ] {
-            let m = err(bad);
-            assert!(!m.contains("CANARY"), "{m}");
+        let mut lines: Vec<String> = vec![
+            r#"{"id": "a", "text": "CANARY", "context": "CANARY"}"#.into(),
+            r#"{"id": "a", "text": "x", "context": {"CANARY": 1}}"#.into(),
+            r#"{"id": "a", "text": "x", "context": {"account": "CANARY"}}"#.into(),
+            r#"{"id": "a", "text": "x", "context": {"audience": "CANARY"}}"#.into(),
+            r#"{"id": {"CANARY": 1}, "text": "x"}"#.into(),
+            r#"{"id": "a", "text": ["CANARY"]}"#.into(),
+            r#"{"id": "a", "text": "CANARY"#.into(),
+            r#"{"id": "a" CANARY"#.into(),
+            r#"{"id": "a", "text": "CANARY", "text": "CANARY"}"#.into(),
+            r#"["CANARY"]"#.into(),
+            r#""CANARY""#.into(),
+        ];
+        for n in NASTY {
+            let q = serde_json::to_string(n).unwrap();
+            for tpl in [
+                // The value is fine, a later field is wrong.
+                r#"{"id": "a", "text": "x", "context": {"reply_to": Q, "account": 5}}"#,
+                r#"{"id": "a", "text": "x", "context": {"author": Q, "audience": Q}}"#,
+                r#"{"id": "a", "text": "x", "context": {"account": Q}}"#,
+                r#"{"id": "a", "text": "x", "context": {"audience": Q}}"#,
+                r#"{"id": "a", "text": "x", "context": {Q: Q}}"#,
+                r#"{"id": "a", "text": "x", "context": Q}"#,
+                r#"{"id": "a", "text": "x", "context": [Q]}"#,
+                r#"{"id": Q, "text": Q, "context": {"reply_to": [Q]}}"#,
+                r#"{"id": Q, "text": {"a": Q}}"#,
+                r#"{"id": [Q], "text": Q}"#,
+                r#"{"id": Q, "text": Q, "text": Q}"#,
+                r#"{"id": Q, "context": {"author": Q}}"#,
+                r#"{"id": Q, "text": Q, "#,
+                r#"{"id": Q, "text": Q "#,
+                r#"{"id": Q, "text": Q }x"#,
+            ] {
+                lines.push(tpl.replace('Q', &q));
+            }
         }
-        assert!(err(r#"{"id": "a"}"#).contains("missing field `text`"));
+        for bad in &lines {
+            let m = err(bad);
+            assert!(!m.contains("CANARY"), "{bad}\n=> {m}");
+            assert!(!m.contains("Tuesday") && !m.contains("Jane"), "{bad}\n=> {m}");
+        }
+        assert!(err(r#"{"id": "a"}"#).contains(r#"missing field "text""#));
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let cases = [
+            (r#"{"id": 1.5, "text": "x"}"#, r#""id" must be"#),
+            (r#"{"id": "a", "text": 5}"#, r#""text" must be a string"#),
+            (r#"{"text": "x", "context": 5}"#, r#""context" must be an object"#),
+            (
+                r#"{"text": "x", "context": {"author": 5}}"#,
+                r#""context.author" must be a string"#,
+            ),
+            (
+                r#"{"text": "x", "context": {"account": "anonymousish"}}"#,
+                r#""context.account" must be"#,
+            ),
+            (
+                r#"{"text": "x", "context": {"audience": "closed-group:many"}}"#,
+                r#""context.audience" must be"#,
+            ),
+            (
+                r#"{"text": "x", "context": {"colour": "red"}}"#,
+                "unknown field",
+            ),
+            (r#"[1]"#, "must be a JSON object"),
+            (r#"{"text": "x" "#, "truncated JSON"),
+            (r#"{"text": x}"#, "invalid JSON at column"),
+        ];
+        for (line, want) in cases {
+            assert!(err(line).contains(want), "{line} => {}", err(line));
+        }
     }
 
     #[test]
@@ -241,5 +418,50 @@ mod tests {
         let l: Line<'_> = serde_json::from_str(r#"{"id": 7, "text": "plain"}"#).unwrap();
         assert_eq!(l.id.as_deref(), Some("7"));
         assert!(matches!(l.text, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_panicking_line_is_skipped_and_the_batch_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.jsonl");
+        std::fs::write(
+            &path,
+            "{\"id\": \"a\", \"text\": \"fine\"}\n{\"id\": \"b\", \"text\": \"boom CANARY\"}\n{\"id\": \"c\", \"text\": \"fine\"}\n",
+        )
+        .unwrap();
+        let registry = clinpost_rules::registry();
+        let engine = Engine::new(registry, &Default::default()).unwrap();
+        let ctx = Context::default();
+        let batch = Batch {
+            engine: &engine,
+            default_context: &ctx,
+            fix: None,
+            judge_fixed: false,
+        };
+        let mut out = Vec::new();
+        let mut outcome = Outcome::default();
+        batch
+            .run_with(
+                &Source::File(path, 1),
+                &mut out,
+                &mut outcome,
+                |id, text, ctx, buf| {
+                    if text.starts_with("boom") {
+                        // What a slicing bug in a detector would do.
+                        let _ = &text[..1000];
+                    }
+                    batch.check_line(id, text, ctx, buf)
+                },
+            )
+            .unwrap();
+        assert_eq!(outcome.errors, 1);
+        let out = String::from_utf8(out).unwrap();
+        let ids: Vec<String> = out
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string())
+            .collect();
+        assert_eq!(ids, ["\"a\"", "\"c\""]);
+        assert_eq!(crate::exit_code(&outcome, crate::args::FailOn::Never), 2);
+        assert_eq!(guarded(|| 7), Some(7));
     }
 }

@@ -78,18 +78,257 @@ fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Parse TOML into `T`, turning an error into `FILE:LINE:COL: message`.
-pub fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, src: &str) -> Result<T> {
+/// What one key of a TOML file holds, for error messages.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// A string.
+    Str,
+    /// An array of strings.
+    StrList,
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
+    /// A non-negative integer.
+    Count,
+    /// A table with these keys.
+    Table(&'static [Key]),
+    /// A table whose keys are free (rule codes) and whose values are all of this kind.
+    MapOf(&'static Kind),
+}
+
+/// A known key: its name, what it holds, and how to say so ("must be ...").
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    name: &'static str,
+    kind: Kind,
+    expected: &'static str,
+}
+
+const SEVERITY: Kind = Kind::OneOf(&["info", "warning", "error"]);
+
+/// `clinpost.toml`, as [`ConfigFile`] reads it.
+const CONFIG_KEYS: &[Key] = &[
+    Key {
+        name: "fail-on",
+        kind: Kind::OneOf(&["ok", "caution", "do-not-post", "never"]),
+        expected: "\"ok\", \"caution\", \"do-not-post\" or \"never\"",
+    },
+    Key {
+        name: "allow",
+        kind: Kind::StrList,
+        expected: "a list of strings",
+    },
+    Key {
+        name: "rules",
+        kind: Kind::Table(&[
+            Key {
+                name: "select",
+                kind: Kind::StrList,
+                expected: "a list of rule selectors (strings)",
+            },
+            Key {
+                name: "ignore",
+                kind: Kind::StrList,
+                expected: "a list of rule selectors (strings)",
+            },
+            Key {
+                name: "severity",
+                kind: Kind::MapOf(&SEVERITY),
+                expected: "\"info\", \"warning\" or \"error\"",
+            },
+            Key {
+                name: "allow",
+                kind: Kind::StrList,
+                expected: "a list of strings",
+            },
+        ]),
+        expected: "a table",
+    },
+];
+
+/// An author profile, as [`Profile`] reads it.
+const PROFILE_KEYS: &[Key] = &[
+    Key {
+        name: "name",
+        kind: Kind::Str,
+        expected: "a string",
+    },
+    Key {
+        name: "role",
+        kind: Kind::Str,
+        expected: "a string",
+    },
+    Key {
+        name: "workplace",
+        kind: Kind::Str,
+        expected: "a string",
+    },
+    Key {
+        name: "practice",
+        kind: Kind::Str,
+        expected: "a string",
+    },
+    Key {
+        name: "postcode",
+        kind: Kind::Str,
+        expected: "a string",
+    },
+    Key {
+        name: "list_size",
+        kind: Kind::Count,
+        expected: "a whole number of at least 0",
+    },
+    Key {
+        name: "account",
+        kind: Kind::OneOf(&["named", "pseudonymous"]),
+        expected: "\"named\" or \"pseudonymous\"",
+    },
+];
+
+/// Whether a key or selector may be repeated in a message: it has the shape of a key we define
+/// or a rule code, not of a name or a sentence. Anything else is the user's own text.
+pub fn key_shaped(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 32
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Parse TOML into `T`, turning an error into `FILE:LINE:COL: message`. The message never holds
+/// a value from the file (the toml crate's data errors quote them: a profile's values are the
+/// clinician's identity): it is rebuilt from `keys`, the schema `T` reads.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    src: &str,
+    keys: &'static [Key],
+) -> Result<T> {
     toml::from_str(src).map_err(|e| {
-        let msg = e.message().trim_end().replace('\n', " ");
-        match e.span() {
-            Some(span) => {
-                let (l, c) = line_col(src, span.start);
+        let (span, msg) = describe_toml_error(src, &e, keys);
+        match span {
+            Some(at) => {
+                let (l, c) = line_col(src, at);
                 anyhow::anyhow!("{}:{l}:{c}: {msg}", path.display())
             }
             None => anyhow::anyhow!("{}: {msg}", path.display()),
         }
     })
+}
+
+/// Where (byte offset) and what, for a failed parse of `src`.
+fn describe_toml_error(
+    src: &str,
+    e: &toml::de::Error,
+    keys: &'static [Key],
+) -> (Option<usize>, String) {
+    match toml::de::DeTable::parse(src) {
+        // A syntax error: the parser's descriptions are fixed phrases ("unclosed table",
+        // "duplicate key") and its expectations grammar tokens; kept only while they look so.
+        Err(pe) => {
+            let at = pe.span().map(|s| s.start);
+            (at, format!("invalid TOML: {}", syntax_message(pe.message())))
+        }
+        Ok(table) => match check_table(table.get_ref(), keys, "") {
+            Some((at, msg)) => (Some(at), msg),
+            None => (
+                e.span().map(|s| s.start),
+                "invalid value (see the documentation for this file)".to_string(),
+            ),
+        },
+    }
+}
+
+fn syntax_message(m: &str) -> String {
+    let m = m.trim_end();
+    // Backticks only around short grammar tokens (`=`, `"`); otherwise plain words.
+    let parts: Vec<&str> = m.split('`').collect();
+    let ok = parts.len() % 2 == 1
+        && m.len() <= 160
+        && m.is_ascii()
+        && parts.iter().enumerate().all(|(i, p)| {
+            if i % 2 == 1 {
+                p.chars().count() <= 3
+            } else {
+                !p.contains(['"', '\'', '\n'])
+            }
+        });
+    if ok {
+        m.to_string()
+    } else {
+        "syntax error".to_string()
+    }
+}
+
+fn join_path(prefix: &str, key: &str) -> String {
+    let key = if key_shaped(key) { key } else { "<key>" };
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// The first problem (in file order) in `table` against `keys`: its byte offset and message.
+fn check_table(
+    table: &toml::de::DeTable<'_>,
+    keys: &'static [Key],
+    prefix: &str,
+) -> Option<(usize, String)> {
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    for (k, v) in entries {
+        let name: &str = k.get_ref();
+        let Some(key) = keys.iter().find(|key| key.name == name) else {
+            let known: Vec<&str> = keys.iter().map(|k| k.name).collect();
+            let what = if key_shaped(name) {
+                format!("unknown key `{}`", join_path(prefix, name))
+            } else if prefix.is_empty() {
+                "unknown key".to_string()
+            } else {
+                format!("unknown key in `{prefix}`")
+            };
+            return Some((
+                k.span().start,
+                format!("{what}; the keys are {}", known.join(", ")),
+            ));
+        };
+        let path = join_path(prefix, name);
+        if let Some(p) = check_value(v, key.kind, key.expected, &path) {
+            return Some(p);
+        }
+    }
+    None
+}
+
+fn check_value(
+    v: &toml::Spanned<toml::de::DeValue<'_>>,
+    kind: Kind,
+    expected: &'static str,
+    path: &str,
+) -> Option<(usize, String)> {
+    use toml::de::DeValue;
+    let bad = || Some((v.span().start, format!("`{path}` must be {expected}")));
+    match (kind, v.get_ref()) {
+        (Kind::Str, DeValue::String(_)) => None,
+        (Kind::StrList, DeValue::Array(items)) => items
+            .iter()
+            .find(|i| !matches!(i.get_ref(), DeValue::String(_)))
+            .map(|i| (i.span().start, format!("`{path}` must be {expected}"))),
+        (Kind::OneOf(options), DeValue::String(s)) if options.contains(&s.as_ref()) => None,
+        (Kind::Count, DeValue::Integer(i))
+            if u64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).is_ok() =>
+        {
+            None
+        }
+        (Kind::Table(keys), DeValue::Table(t)) => check_table(t, keys, path),
+        (Kind::MapOf(inner), DeValue::Table(t)) => {
+            let mut entries: Vec<_> = t.iter().collect();
+            entries.sort_by_key(|(k, _)| k.span().start);
+            entries
+                .into_iter()
+                .find_map(|(k, v)| check_value(v, *inner, expected, &join_path(path, k.get_ref())))
+        }
+        (Kind::MapOf(_), _) => Some((v.span().start, format!("`{path}` must be a table"))),
+        _ => bad(),
+    }
 }
 
 /// Load the configuration the flags ask for and apply the command-line overrides. Selectors and
@@ -105,7 +344,7 @@ pub fn load(common: &Common, registry: &Registry) -> Result<Effective> {
     let mut eff = Effective::default();
     if let Some(path) = path {
         let src = input::read_text(&path, "configuration")?;
-        let file: ConfigFile = parse_toml(&path, &src)?;
+        let file: ConfigFile = parse_toml(&path, &src, CONFIG_KEYS)?;
         let at = |s: &Spanned<String>| {
             let (l, c) = line_col(&src, s.span().start);
             format!("{}:{l}:{c}", path.display())
@@ -113,18 +352,18 @@ pub fn load(common: &Common, registry: &Registry) -> Result<Effective> {
         for s in file.rules.select.iter().chain(&file.rules.ignore) {
             if !selector_is_known(s.get_ref(), registry) {
                 bail!(
-                    "{}: unknown rule selector '{}' (see `clinpost rules`)",
+                    "{}: unknown rule selector{} (see `clinpost rules`)",
                     at(s),
-                    s.get_ref()
+                    quoted_if_key_shaped(s.get_ref())
                 );
             }
         }
         for code in file.rules.severity.keys() {
             if find_rule(registry, code.get_ref()).is_none() {
                 bail!(
-                    "{}: severity override for unknown rule '{}' (see `clinpost rules`)",
+                    "{}: severity override for unknown rule{} (see `clinpost rules`)",
                     at(code),
-                    code.get_ref()
+                    quoted_if_key_shaped(code.get_ref())
                 );
             }
         }
@@ -160,6 +399,15 @@ pub fn load(common: &Common, registry: &Registry) -> Result<Effective> {
         eff.fail_on = Some(f);
     }
     Ok(eff)
+}
+
+/// ` 'X'` for a selector-shaped `X`; nothing for anything else (it is the user's own text).
+fn quoted_if_key_shaped(s: &str) -> String {
+    if key_shaped(s.trim()) {
+        format!(" '{}'", s.trim())
+    } else {
+        String::new()
+    }
 }
 
 fn clean(v: &[String]) -> Vec<String> {
@@ -210,7 +458,7 @@ impl Profile {
     /// Read and parse a profile.
     pub fn load(path: &Path) -> Result<Profile> {
         let src = input::read_text(path, "profile")?;
-        parse_toml(path, &src)
+        parse_toml(path, &src, PROFILE_KEYS)
     }
 
     /// The free-text author line the context carries: "Dr A B, GP, Practice, Town".
@@ -294,5 +542,85 @@ mod tests {
         assert_eq!(c.rules.select[0].get_ref(), "PHI");
         assert!(toml::from_str::<ConfigFile>("[rules.severity]\nPHI004 = \"loud\"\n").is_err());
         assert!(toml::from_str::<ConfigFile>("failon = \"ok\"\n").is_err());
+    }
+
+    fn config_err(src: &str) -> String {
+        let e = parse_toml::<ConfigFile>(Path::new("c.toml"), src, CONFIG_KEYS).unwrap_err();
+        e.to_string()
+    }
+
+    fn profile_err(src: &str) -> String {
+        let e = parse_toml::<Profile>(Path::new("p.toml"), src, PROFILE_KEYS).unwrap_err();
+        e.to_string()
+    }
+
+    #[test]
+    fn toml_errors_never_quote_values() {
+        // Values built to look like serde's and toml's own wording.
+        for v in [
+            "Dr Jane CANARY",
+            "CANARY`, expected `named`",
+            "unknown variant `CANARY`, expected one of `named`",
+            "invalid type: string \\\"CANARY\\\"",
+        ] {
+            let q = format!("\"{v}\"");
+            let profiles = [
+                format!("account = {q}\n"),
+                format!("name = [{q}]\n"),
+                format!("name = {{ x = {q} }}\n"),
+                format!("list_size = {q}\n"),
+                format!("name = {q}\nrole = 5\n"),
+                format!("name = {q}\n{q} = 1\n"),
+                format!("name = {q}\nname = {q}\n"),
+                format!("name = {q}\nrole = ["),
+                format!("name = {q} {q}\n"),
+                format!("name = {}\n", &q[..q.len() - 1]),
+            ];
+            for src in &profiles {
+                let m = profile_err(src);
+                assert!(!m.contains("CANARY") && !m.contains("Jane"), "{src}\n=> {m}");
+                assert!(m.starts_with("p.toml:"), "{m}");
+            }
+            let configs = [
+                format!("fail-on = {q}\n"),
+                format!("allow = {q}\n"),
+                format!("allow = [\"ok\", 1, {q}]\n"),
+                format!("allow = [{q}, 1]\n"),
+                format!("[rules]\nallow = [{q}]\nselect = {q}\n"),
+                format!("[rules.severity]\nPHI001 = {q}\n"),
+                format!("[rules.severity]\n{q} = {q}\n"),
+                format!("[rules]\n{q} = 1\n"),
+                format!("rules = {q}\n"),
+                format!("[rules]\nseverity = {q}\n"),
+            ];
+            for src in &configs {
+                let m = config_err(src);
+                assert!(!m.contains("CANARY") && !m.contains("Jane"), "{src}\n=> {m}");
+                assert!(m.starts_with("c.toml:"), "{m}");
+            }
+        }
+    }
+
+    #[test]
+    fn toml_errors_name_the_key_and_what_it_takes() {
+        assert_eq!(
+            profile_err("name = \"Dr A\"\naccount = \"Dr Jane Smith\"\n"),
+            "p.toml:2:11: `account` must be \"named\" or \"pseudonymous\""
+        );
+        assert_eq!(
+            config_err("allow = [\"a\",\n  7]\n"),
+            "c.toml:2:3: `allow` must be a list of strings"
+        );
+        assert_eq!(
+            config_err("[rules.severity]\nPHI004 = \"loud\"\n"),
+            "c.toml:2:10: `rules.severity.PHI004` must be \"info\", \"warning\" or \"error\""
+        );
+        assert!(profile_err("list_size = -3\n").contains("`list_size` must be a whole number"));
+        assert!(profile_err("colour = 1\n").contains("unknown key `colour`; the keys are name,"));
+        assert!(config_err("[rules]\nselekt = []\n").starts_with("c.toml:2:1: unknown key `rules.selekt`"));
+        assert!(config_err("fail-on = \"caution\"\nfail-on = \"ok\"\n").contains("duplicate key"));
+        assert!(config_err("fail-on = \n").starts_with("c.toml:1:"));
+        assert_eq!(quoted_if_key_shaped("PHI999"), " 'PHI999'");
+        assert_eq!(quoted_if_key_shaped("Dr Jane Smith"), "");
     }
 }

@@ -18,8 +18,8 @@ pub const MAX_BYTES: u64 = 64 << 20;
 pub enum Source {
     /// Standard input (`-` or no FILE).
     Stdin,
-    /// A file.
-    File(PathBuf),
+    /// A file, and its 1-based position among the FILE arguments.
+    File(PathBuf, usize),
 }
 
 impl Source {
@@ -30,11 +30,12 @@ impl Source {
         }
         files
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
                 if p.as_os_str() == "-" {
                     Source::Stdin
                 } else {
-                    Source::File(p.clone())
+                    Source::File(p.clone(), i + 1)
                 }
             })
             .collect()
@@ -44,7 +45,7 @@ impl Source {
     pub fn id(&self) -> String {
         match self {
             Source::Stdin => "-".to_string(),
-            Source::File(p) => p.display().to_string(),
+            Source::File(p, _) => p.display().to_string(),
         }
     }
 
@@ -52,7 +53,7 @@ impl Source {
     pub fn display_name(&self) -> String {
         match self {
             Source::Stdin => "<stdin>".to_string(),
-            Source::File(p) => p.display().to_string(),
+            Source::File(p, _) => p.display().to_string(),
         }
     }
 
@@ -65,7 +66,14 @@ impl Source {
                 }
                 Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())))
             }
-            Source::File(p) => {
+            Source::File(p, arg) => {
+                if looks_like_text(p) && !p.exists() {
+                    // Someone passed the post itself as an argument: do not echo it.
+                    bail!(
+                        "argument {arg}: no such file (to check text, pipe it on stdin: \
+                         echo TEXT | clinpost check)"
+                    );
+                }
                 let f = open_file(p, "input")?;
                 Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
             }
@@ -78,6 +86,13 @@ impl Source {
         let reader = self.open()?;
         read_limited(reader, &name)
     }
+}
+
+/// Whether a path argument is more likely a post than a file name: it holds whitespace or is
+/// longer than 100 bytes.
+fn looks_like_text(p: &Path) -> bool {
+    let s = p.as_os_str().as_encoded_bytes();
+    s.len() > 100 || s.iter().any(u8::is_ascii_whitespace)
 }
 
 /// Open a regular file, with messages that say what is wrong.
@@ -160,5 +175,25 @@ mod tests {
         b.extend_from_slice(b"CANARY");
         let e = into_utf8(b).unwrap_err();
         assert_eq!(e, "invalid UTF-8 at byte offset 13 (line 2, column 5)");
+    }
+
+    #[test]
+    fn text_passed_as_a_file_is_not_echoed() {
+        let srcs = Source::from_args(&[
+            PathBuf::from("-"),
+            PathBuf::from("Mrs Jane Smith DOB 1/2/40"),
+            PathBuf::from("x".repeat(101)),
+            PathBuf::from("missing-CANARY.txt"),
+        ]);
+        let e = srcs[1].read_text().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "argument 2: no such file (to check text, pipe it on stdin: echo TEXT | clinpost check)"
+        );
+        let e = srcs[2].read_text().unwrap_err().to_string();
+        assert!(e.starts_with("argument 3: no such file"), "{e}");
+        // An ordinary missing file name is still named.
+        let e = srcs[3].read_text().unwrap_err().to_string();
+        assert_eq!(e, "missing-CANARY.txt: no such file (input)");
     }
 }

@@ -60,7 +60,22 @@ fn exit_code(o: &Outcome, fail_on: FailOn) -> u8 {
     u8::from(fail)
 }
 
+/// What the panic hook prints: a fixed message and where, never the panic's own message (a
+/// slicing panic, for one, quotes the string it was slicing: a draft).
+fn panic_report(location: Option<(&str, u32)>) -> String {
+    let at = location.map_or_else(String::new, |(file, line)| format!(" at {file}:{line}"));
+    format!("clinpost: internal error{at}; please report it — the draft is not shown")
+}
+
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let loc = info.location().map(|l| (l.file(), l.line()));
+        eprintln!("{}", panic_report(loc));
+    }));
+}
+
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -400,5 +415,22 @@ fn write_atomic(path: &Path, body: impl FnOnce(&mut dyn Write) -> Result<bool>) 
             let _ = std::fs::remove_file(&tmp);
             Err(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_report_is_fixed_text_and_location() {
+        assert_eq!(
+            panic_report(Some(("crates/rules/src/x.rs", 42))),
+            "clinpost: internal error at crates/rules/src/x.rs:42; please report it — the draft is not shown"
+        );
+        assert_eq!(
+            panic_report(None),
+            "clinpost: internal error; please report it — the draft is not shown"
+        );
     }
 }

@@ -20,14 +20,8 @@ pub fn run(a: ServeArgs) -> Result<u8> {
         ..Options::default()
     };
     let state = AppState::new(clinpost_rules::registry(), options).map_err(|e| anyhow!("{e}"))?;
-    // A panic message could quote a draft: print where it happened, not what it said. The
-    // request still gets a JSON 500 from the server's panic layer.
-    std::panic::set_hook(Box::new(|info| {
-        let at = info
-            .location()
-            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
-        eprintln!("clinpost serve: internal error{at} (message withheld: it may contain a draft)");
-    }));
+    // A panic message could quote a draft: main's panic hook prints where it happened, not what
+    // it said. The request still gets a JSON 500 from the server's panic layer.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
