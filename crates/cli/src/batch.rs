@@ -2,13 +2,14 @@
 //! line, in input order.
 //!
 //! Streaming: one line is held at a time in a reused buffer, the text is borrowed from it when it
-//! has no escapes, and each report is serialised straight into the (buffered) writer. A bad line
-//! is reported on stderr by number — never by content — and the run goes on; the caller turns the
-//! count of bad lines into exit status 2.
+//! has no escapes, and each report is serialised into a reused line buffer, then written. A bad
+//! line (or one whose check panics) is reported on stderr by number — never by content — and the
+//! run goes on; the caller turns the count of bad lines into exit status 2.
 //!
 //! `id` may be a string or an integer (missing: the line number); other top-level keys are
 //! ignored so that files carrying extra metadata (gold labels, dates) can be fed as they are;
-//! `context` itself is strict (`deny_unknown_fields` in core).
+//! `context` itself is strict: an object (or null) with only the known keys. Error messages are
+//! fixed phrases naming the field, never serde's wording (which quotes values).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -79,6 +80,14 @@ fn id_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error
     d.deserialize_any(V)
 }
 
+/// One line's result.
+struct Checked {
+    /// The report whose verdict counts.
+    report: Report,
+    /// `Some(rounds)` when fixing stopped at the round limit with edits still being made.
+    unsettled_after: Option<usize>,
+}
+
 /// What to do with each line.
 pub struct Batch<'a> {
     /// The engine.
@@ -87,9 +96,14 @@ pub struct Batch<'a> {
     pub default_context: &'a Context,
     /// `Some(include_unsafe)` to add the "fixed" field.
     pub fix: Option<bool>,
+    /// Warn on lines whose fixing did not settle (`clinpost fix`), counting them in
+    /// [`Batch::unsettled`].
+    pub warn_unsettled: bool,
     /// Count the fixed text's verdict towards the exit status (`clinpost fix`) rather than the
     /// original's (`clinpost check --fix`).
     pub judge_fixed: bool,
+    /// Lines whose fixing did not settle (counted when `warn_unsettled`).
+    pub unsettled: std::cell::Cell<usize>,
 }
 
 impl Batch<'_> {
@@ -108,21 +122,28 @@ impl Batch<'_> {
         text: &str,
         ctx: &Context,
         buf: &mut Vec<u8>,
-    ) -> serde_json::Result<Report> {
+    ) -> serde_json::Result<Checked> {
         let doc = Document::new(text, ctx);
         let report = self.engine.check(&doc);
         let mut view = ReportView::new(Some(id), text, &report);
+        let mut fix_rounds = None;
         let fixed_report = match self.fix {
             Some(include_unsafe) => {
                 let fixed = self.engine.fix(&doc, include_unsafe);
                 view.fixed = Some(fixed.text);
+                if !fixed.converged {
+                    fix_rounds = Some(fixed.rounds);
+                }
                 self.judge_fixed.then_some(fixed.report)
             }
             None => None,
         };
         serde_json::to_writer(&mut *buf, &view)?;
         drop(view);
-        Ok(fixed_report.unwrap_or(report))
+        Ok(Checked {
+            report: fixed_report.unwrap_or(report),
+            unsettled_after: fix_rounds,
+        })
     }
 
     /// [`Batch::run`] with the per-line work supplied by the caller (tests inject a panic).
@@ -131,7 +152,7 @@ impl Batch<'_> {
         src: &Source,
         out: &mut impl Write,
         outcome: &mut Outcome,
-        mut check_line: impl FnMut(String, &str, &Context, &mut Vec<u8>) -> serde_json::Result<Report>,
+        mut check_line: impl FnMut(String, &str, &Context, &mut Vec<u8>) -> serde_json::Result<Checked>,
     ) -> Result<()> {
         let mut line_out: Vec<u8> = Vec::new();
         let name = src.display_name();
@@ -194,8 +215,15 @@ impl Batch<'_> {
             // A panic inside the engine must cost one line, not the batch (and its message, which
             // could quote the draft, is withheld by the panic hook installed in main).
             match guarded(|| check_line(id, &parsed.text, ctx, &mut line_out)) {
-                Some(Ok(report)) => {
-                    outcome.add(&report);
+                Some(Ok(checked)) => {
+                    outcome.add(&checked.report);
+                    if let (Some(rounds), true) = (checked.unsettled_after, self.warn_unsettled) {
+                        self.unsettled.set(self.unsettled.get() + 1);
+                        eprintln!(
+                            "warning: {name}:{lineno}: fixing did not settle after {rounds} \
+                             rounds; review the result"
+                        );
+                    }
                     out.write_all(&line_out)?;
                     out.write_all(b"\n")?;
                 }
@@ -377,7 +405,10 @@ mod tests {
         for bad in &lines {
             let m = err(bad);
             assert!(!m.contains("CANARY"), "{bad}\n=> {m}");
-            assert!(!m.contains("Tuesday") && !m.contains("Jane"), "{bad}\n=> {m}");
+            assert!(
+                !m.contains("Tuesday") && !m.contains("Jane"),
+                "{bad}\n=> {m}"
+            );
         }
         assert!(err(r#"{"id": "a"}"#).contains(r#"missing field "text""#));
     }
@@ -387,7 +418,10 @@ mod tests {
         let cases = [
             (r#"{"id": 1.5, "text": "x"}"#, r#""id" must be"#),
             (r#"{"id": "a", "text": 5}"#, r#""text" must be a string"#),
-            (r#"{"text": "x", "context": 5}"#, r#""context" must be an object"#),
+            (
+                r#"{"text": "x", "context": 5}"#,
+                r#""context" must be an object"#,
+            ),
             (
                 r#"{"text": "x", "context": {"author": 5}}"#,
                 r#""context.author" must be a string"#,
@@ -436,7 +470,9 @@ mod tests {
             engine: &engine,
             default_context: &ctx,
             fix: None,
+            warn_unsettled: false,
             judge_fixed: false,
+            unsettled: Default::default(),
         };
         let mut out = Vec::new();
         let mut outcome = Outcome::default();
@@ -463,5 +499,43 @@ mod tests {
         assert_eq!(ids, ["\"a\"", "\"c\""]);
         assert_eq!(crate::exit_code(&outcome, crate::args::FailOn::Never), 2);
         assert_eq!(guarded(|| 7), Some(7));
+    }
+
+    #[test]
+    fn unsettled_fixes_are_counted_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.jsonl");
+        std::fs::write(&path, "{\"text\": \"a\"}\n{\"text\": \"b\"}\n").unwrap();
+        let engine = Engine::new(clinpost_rules::registry(), &Default::default()).unwrap();
+        let ctx = Context::default();
+        for warn in [false, true] {
+            let batch = Batch {
+                engine: &engine,
+                default_context: &ctx,
+                fix: Some(false),
+                warn_unsettled: warn,
+                judge_fixed: true,
+                unsettled: Default::default(),
+            };
+            let mut out = Vec::new();
+            let mut outcome = Outcome::default();
+            batch
+                .run_with(
+                    &Source::File(path.clone(), 1),
+                    &mut out,
+                    &mut outcome,
+                    |id, text, ctx, buf| {
+                        let mut c = batch.check_line(id, text, ctx, buf)?;
+                        if text == "b" {
+                            c.unsettled_after = Some(8);
+                        }
+                        Ok(c)
+                    },
+                )
+                .unwrap();
+            assert_eq!(batch.unsettled.get(), usize::from(warn));
+            assert_eq!(outcome.errors, 0);
+            assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2);
+        }
     }
 }

@@ -224,7 +224,10 @@ fn describe_toml_error(
         // "duplicate key") and its expectations grammar tokens; kept only while they look so.
         Err(pe) => {
             let at = pe.span().map(|s| s.start);
-            (at, format!("invalid TOML: {}", syntax_message(pe.message())))
+            (
+                at,
+                format!("invalid TOML: {}", syntax_message(pe.message())),
+            )
         }
         Ok(table) => match check_table(table.get_ref(), keys, "") {
             Some((at, msg)) => (Some(at), msg),
@@ -578,7 +581,10 @@ mod tests {
             ];
             for src in &profiles {
                 let m = profile_err(src);
-                assert!(!m.contains("CANARY") && !m.contains("Jane"), "{src}\n=> {m}");
+                assert!(
+                    !m.contains("CANARY") && !m.contains("Jane"),
+                    "{src}\n=> {m}"
+                );
                 assert!(m.starts_with("p.toml:"), "{m}");
             }
             let configs = [
@@ -595,7 +601,10 @@ mod tests {
             ];
             for src in &configs {
                 let m = config_err(src);
-                assert!(!m.contains("CANARY") && !m.contains("Jane"), "{src}\n=> {m}");
+                assert!(
+                    !m.contains("CANARY") && !m.contains("Jane"),
+                    "{src}\n=> {m}"
+                );
                 assert!(m.starts_with("c.toml:"), "{m}");
             }
         }
@@ -617,7 +626,8 @@ mod tests {
         );
         assert!(profile_err("list_size = -3\n").contains("`list_size` must be a whole number"));
         assert!(profile_err("colour = 1\n").contains("unknown key `colour`; the keys are name,"));
-        assert!(config_err("[rules]\nselekt = []\n").starts_with("c.toml:2:1: unknown key `rules.selekt`"));
+        assert!(config_err("[rules]\nselekt = []\n")
+            .starts_with("c.toml:2:1: unknown key `rules.selekt`"));
         assert!(config_err("fail-on = \"caution\"\nfail-on = \"ok\"\n").contains("duplicate key"));
         assert!(config_err("fail-on = \n").starts_with("c.toml:1:"));
         assert_eq!(quoted_if_key_shaped("PHI999"), " 'PHI999'");

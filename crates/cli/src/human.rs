@@ -125,6 +125,83 @@ fn width_of(s: &str) -> usize {
     s.chars().filter_map(echo_char).map(char_width).sum()
 }
 
+/// Marks a cut end of an echoed line.
+const ELLIPSIS: &str = "\u{2026}";
+
+/// Lines up to this many columns are echoed whole.
+const WHOLE_LINE: usize = 160;
+
+/// Columns of context kept on each side of a span in a longer line.
+const CONTEXT: usize = 60;
+
+/// Columns of a long span shown before it is cut.
+const MAX_SPAN: usize = 160;
+
+/// The part of a line `[ls, le)` echoed under a finding spanning `[s, e)` (within the line).
+#[derive(Debug, PartialEq, Eq)]
+struct Window {
+    start: usize,
+    end: usize,
+    cut_left: bool,
+    cut_right: bool,
+}
+
+/// Choose the part of a line to echo: the whole line when it is short, otherwise about
+/// [`CONTEXT`] columns either side of the span (and at most [`MAX_SPAN`] of the span itself),
+/// cut on char boundaries. Only the chars inside the window are measured, so a finding in a
+/// megabyte-long line costs the same as one in a short line.
+fn window(text: &str, ls: usize, le: usize, s: usize, e: usize) -> Window {
+    // A short line (by bytes, so that measuring it is cheap) shown whole if it is narrow.
+    if le - ls <= WHOLE_LINE * 4 && width_of(&text[ls..le]) <= WHOLE_LINE {
+        return Window {
+            start: ls,
+            end: le,
+            cut_left: false,
+            cut_right: false,
+        };
+    }
+    // Left: walk back from the span start.
+    let mut start = s;
+    let mut w = 0;
+    for (i, c) in text[ls..s].char_indices().rev() {
+        if w >= CONTEXT {
+            break;
+        }
+        w += echo_char(c).map_or(0, char_width);
+        start = ls + i;
+    }
+    // The span, up to MAX_SPAN columns.
+    let mut span_end = s;
+    let mut w = 0;
+    let mut span_cut = false;
+    for (i, c) in text[s..e].char_indices() {
+        if w >= MAX_SPAN {
+            span_cut = true;
+            break;
+        }
+        w += echo_char(c).map_or(0, char_width);
+        span_end = s + i + c.len_utf8();
+    }
+    // Right: walk on from the span end.
+    let mut end = span_end;
+    if !span_cut {
+        let mut w = 0;
+        for (i, c) in text[e..le].char_indices() {
+            if w >= CONTEXT {
+                break;
+            }
+            w += echo_char(c).map_or(0, char_width);
+            end = e + i + c.len_utf8();
+        }
+    }
+    Window {
+        start,
+        end,
+        cut_left: start > ls,
+        cut_right: end < le,
+    }
+}
+
 /// Counts of findings by severity.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Tally {
@@ -256,14 +333,17 @@ fn print_finding(
                 le
             };
             let e = e.max(s);
-            let (shown, _) = echo(&text[ls..le]);
+            let w = window(text, ls, le, s, e);
             writeln!(
                 out,
-                "{} {bar} {shown}",
-                p.paint(BLUE, &format!("{l:>gutter$}"))
+                "{} {bar} {}{}{}",
+                p.paint(BLUE, &format!("{l:>gutter$}")),
+                if w.cut_left { ELLIPSIS } else { "" },
+                echo(&text[w.start..w.end]).0,
+                if w.cut_right { ELLIPSIS } else { "" },
             )?;
-            let lead = width_of(&text[ls..s]);
-            let carets = "^".repeat(width_of(&text[s..e]).max(1));
+            let lead = usize::from(w.cut_left) + width_of(&text[w.start..s]);
+            let carets = "^".repeat(width_of(&text[s..e.min(w.end)]).max(1));
             let label = if l == last {
                 fix_label.as_deref()
             } else {
@@ -414,5 +494,54 @@ mod tests {
         assert_eq!(width_of("👍x"), 3);
         assert_eq!(width_of("José\t"), 5);
         assert_eq!(echo("a\u{1b}[31mb").0, "a\u{FFFD}[31mb");
+    }
+
+    #[test]
+    fn long_lines_are_windowed_around_the_span() {
+        // A short line is echoed whole, as before.
+        let text = format!("{} 12 Zoë Road {}", "a".repeat(70), "b".repeat(70));
+        let s = text.find("12").unwrap();
+        let out = render(&text, Span::new(s, s + "12 Zoë Road".len()));
+        assert!(out.contains(&format!("1 | {text}\n")), "{out}");
+
+        // A long line: about 60 columns either side, cut on char boundaries, carets aligned.
+        let text = format!("{} 12 Zoë Road {}", "é".repeat(5000), "👍".repeat(5000));
+        let s = text.find("12").unwrap();
+        let e = s + "12 Zoë Road".len();
+        let out = render(&text, Span::new(s, e));
+        let lines: Vec<&str> = out.lines().collect();
+        let shown = lines.iter().find(|l| l.starts_with("1 | ")).unwrap();
+        let carets = lines.iter().find(|l| l.contains('^')).unwrap();
+        assert!(
+            shown.starts_with(&format!("1 | …{} 12 Zoë Road 👍", "é".repeat(59))),
+            "{shown}"
+        );
+        assert!(shown.ends_with(&format!("{}…", "👍".repeat(30))), "{shown}");
+        assert_eq!(
+            *carets,
+            format!("  | {}^^^^^^^^^^^ fix: [address]", " ".repeat(1 + 60))
+        );
+        assert!(out.len() < 1000, "{}", out.len());
+
+        // A very long span is cut too.
+        let text = "x".repeat(100_000);
+        let out = render(&text, Span::new(10, 90_000));
+        assert!(out.len() < 1000, "{}", out.len());
+        assert!(
+            out.contains(&format!("1 | {}…\n", "x".repeat(170))),
+            "{out}"
+        );
+        assert!(out.contains(&format!("  | {}^^^", " ".repeat(10))), "{out}");
+    }
+
+    #[test]
+    fn window_on_char_boundaries() {
+        let text = format!("{}Q{}", "ë".repeat(200), "ë".repeat(200));
+        let s = text.find('Q').unwrap();
+        let w = window(&text, 0, text.len(), s, s + 1);
+        assert!(text.is_char_boundary(w.start) && text.is_char_boundary(w.end));
+        assert!(w.cut_left && w.cut_right);
+        assert_eq!(width_of(&text[w.start..s]), CONTEXT);
+        assert_eq!(width_of(&text[s + 1..w.end]), CONTEXT);
     }
 }

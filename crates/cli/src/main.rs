@@ -177,7 +177,9 @@ fn check(a: CheckArgs) -> Result<u8> {
             engine: &s.engine,
             default_context: &s.context,
             fix,
+            warn_unsettled: false,
             judge_fixed: false,
+            unsettled: Default::default(),
         };
         for src in &s.sources {
             if let Err(e) = batch.run(src, &mut out, &mut outcome) {
@@ -268,7 +270,9 @@ fn fix(a: FixArgs) -> Result<u8> {
             engine: &s.engine,
             default_context: &s.context,
             fix: Some(include_unsafe),
+            warn_unsettled: true,
             judge_fixed: true,
+            unsettled: Default::default(),
         };
         let body = |out: &mut dyn Write, outcome: &mut Outcome| -> Result<()> {
             let mut out = out;
@@ -285,7 +289,7 @@ fn fix(a: FixArgs) -> Result<u8> {
         match &a.output {
             Some(path) => write_atomic(path, |w| {
                 body(w, &mut outcome)?;
-                Ok(outcome.errors == 0)
+                Ok(outcome.errors == 0 && batch.unsettled.get() == 0)
             })?,
             None => {
                 let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
@@ -300,6 +304,7 @@ fn fix(a: FixArgs) -> Result<u8> {
         bail!("-o/--output takes a single input (use --jsonl for batches)");
     }
     let many = s.sources.len() > 1;
+    let mut unsettled = 0usize;
     let mut fixed_texts: Vec<(String, String)> = Vec::new();
     for src in &s.sources {
         let text = match src.read_text() {
@@ -313,6 +318,14 @@ fn fix(a: FixArgs) -> Result<u8> {
             .engine
             .fix(&Document::new(&text, &s.context), include_unsafe);
         outcome.add(&fixed.report);
+        if !fixed.converged {
+            unsettled += 1;
+            eprintln!(
+                "warning: {}: fixing did not settle after {} rounds; review the result",
+                src.display_name(),
+                fixed.rounds
+            );
+        }
         let left = fixed.report.findings.len();
         if left > 0 {
             eprintln!(
@@ -332,6 +345,12 @@ fn fix(a: FixArgs) -> Result<u8> {
             if outcome.errors > 0 {
                 bail!(
                     "{}: not written because of the errors above",
+                    path.display()
+                );
+            }
+            if unsettled > 0 {
+                bail!(
+                    "{}: not written because fixing did not settle (see above)",
                     path.display()
                 );
             }

@@ -873,3 +873,164 @@ fn jsonl_numeric_and_missing_ids() {
         .collect();
     assert_eq!(ids, ["7", "2"]);
 }
+
+// ---------------------------------------------------------------- review fixes (L1, L4, L5, P3)
+
+/// Values shaped like serde's and toml's own wording, so that a parser of their messages would
+/// keep part of them.
+const WORDY: &[&str] = &[
+    "Reply to Mrs Jane CANARY, expected home Tuesday",
+    "CANARY`, expected one of `named`, `pseudonymous`",
+    "unknown variant `CANARY`, expected `named` or `pseudonymous`",
+    "invalid type: string \"CANARY\", expected a string",
+];
+
+#[test]
+fn jsonl_errors_never_echo_values_that_look_like_error_wording() {
+    let d = tmp();
+    let mut lines = Vec::new();
+    for w in WORDY {
+        let q = serde_json::to_string(w).unwrap();
+        for tpl in [
+            r#"{"id":"a","text":"x","context":{"reply_to":Q,"account":5}}"#,
+            r#"{"id":"a","text":"x","context":{"author":Q,"audience":Q}}"#,
+            r#"{"id":"a","text":"x","context":{"account":Q}}"#,
+            r#"{"id":"a","text":"x","context":{Q:Q}}"#,
+            r#"{"id":"a","text":"x","context":Q}"#,
+            r#"{"id":Q,"text":{"t":Q}}"#,
+            r#"{"id":[Q],"text":Q}"#,
+            r#"{"id":Q,"text":Q,"text":Q}"#,
+            r#"{"id":Q,"context":{"author":Q}}"#,
+            r#"{"id":Q,"text":Q,"context":{"author":Q} x"#,
+        ] {
+            lines.push(tpl.replace('Q', &q));
+        }
+    }
+    let n = lines.len();
+    write(d.path(), "in.jsonl", lines.join("\n") + "\n");
+    let out = cmd(d.path())
+        .args(["check", "--jsonl", "in.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), n, "{err}");
+    assert!(
+        !err.contains("CANARY") && !err.contains("Jane") && !err.contains("Tuesday"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "in.jsonl:3: \"context.account\" must be \"named\" or \"pseudonymous\" (line skipped)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_and_profile_errors_never_echo_values() {
+    let d = tmp();
+    for w in WORDY {
+        let q = format!("'{}'", w.replace('\'', ""));
+        for (i, src) in [
+            format!("name = {q}\naccount = {q}\n"),
+            format!("name = [{q}]\n"),
+            format!("list_size = {q}\n"),
+            format!("name = {q}\n{q} = 1\n"),
+            format!("name = {q} {q}\n"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            write(d.path(), "me.toml", src);
+            let out = cmd(d.path())
+                .args(["check", "--no-config", "--profile", "me.toml"])
+                .write_stdin(CLEAN)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2));
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert!(err.contains("me.toml:"), "{err}");
+            assert!(
+                !err.contains("CANARY") && !err.contains("Jane"),
+                "{i}: {err}"
+            );
+        }
+        for src in [
+            format!("fail-on = {q}\n"),
+            format!("allow = {q}\n"),
+            format!("allow = [{q}, 1]\n"),
+            format!("[rules]\nselect = [{q}]\n"),
+            format!("[rules.severity]\nPHI001 = {q}\n"),
+            format!("[rules.severity]\n{q} = \"info\"\n"),
+            format!("[rules]\n{q} = 1\n"),
+        ] {
+            write(d.path(), "clinpost.toml", &src);
+            let out = cmd(d.path())
+                .arg("check")
+                .write_stdin(CLEAN)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2));
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert!(err.contains("clinpost.toml:"), "{err}");
+            assert!(
+                !err.contains("CANARY") && !err.contains("Jane"),
+                "{src}: {err}"
+            );
+        }
+    }
+    write(
+        d.path(),
+        "me.toml",
+        "name = \"Dr A\"\naccount = \"Dr Jane Smith\"\n",
+    );
+    cmd(d.path())
+        .args(["check", "--no-config", "--profile", "me.toml"])
+        .write_stdin(CLEAN)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "me.toml:2:11: `account` must be \"named\" or \"pseudonymous\"",
+        ));
+}
+
+#[test]
+fn text_given_as_a_file_argument_is_not_echoed() {
+    let d = tmp();
+    for cmdname in ["check", "fix"] {
+        cmd(d.path())
+            .args([cmdname, "Mrs Jane CANARY DOB 1/2/40"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "error: argument 1: no such file (to check text, pipe it on stdin: echo TEXT | clinpost check)",
+            ))
+            .stderr(predicate::str::contains("CANARY").not());
+    }
+}
+
+#[test]
+fn one_huge_line_with_thousands_of_findings_stays_small_and_fast() {
+    let d = tmp();
+    let mut text = String::new();
+    for i in 0..5000 {
+        text.push_str(&format!("please write to u{i}@example.com today, ok? "));
+    }
+    assert!(text.len() > 200_000 && !text.contains('\n'));
+    write(d.path(), "big.txt", &text);
+    let t = std::time::Instant::now();
+    let out = cmd(d.path())
+        .args(["check", "--no-config", "--select", "PHI007", "big.txt"])
+        .output()
+        .unwrap();
+    let elapsed = t.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(s.matches("[PHI007]").count(), 5000);
+    assert!(s.len() < 4 << 20, "{} bytes", s.len());
+    assert!(elapsed.as_secs() < 20, "{elapsed:?}");
+    assert!(s.contains("1 | please write to u0@example.com today, ok? please write to u1@"));
+    assert!(s.contains("…"));
+}
