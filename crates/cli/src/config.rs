@@ -435,8 +435,9 @@ pub fn find_rule(
     })
 }
 
-/// A saved author profile (`--profile FILE`).
-#[derive(Debug, Default, Deserialize)]
+/// A saved author profile (`--profile FILE`). Its `Debug` form shows no values: they are the
+/// clinician's identity.
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// The author's name as it appears on the account ("Dr Jane Smith").
@@ -455,6 +456,12 @@ pub struct Profile {
     pub list_size: Option<u64>,
     /// Named or pseudonymous account.
     pub account: Option<Account>,
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Profile { [redacted] }")
+    }
 }
 
 impl Profile {

@@ -192,7 +192,16 @@ impl<'r> Engine<'r> {
             if !selector_is_known(s, registry) {
                 return Err(Error::new(
                     ErrorKind::Config,
-                    format!("unknown rule selector '{s}' (see `clinpost rules`)"),
+                    // Echo the selector only when it looks like a code or name, never
+                    // free text that may be a person's name typed in the wrong place.
+                    if s.len() <= 32
+                        && s.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                    {
+                        format!("unknown rule selector '{s}' (see `clinpost rules`)")
+                    } else {
+                        "unknown rule selector (see `clinpost rules`)".to_string()
+                    },
                 ));
             }
         }
