@@ -99,7 +99,7 @@ pub fn explain(out: &mut impl Write, registry: &Registry, query: &str) -> Result
         writeln!(out)?;
     }
     if !r.true_samples.is_empty() {
-        writeln!(out, "Flagged:")?;
+        writeln!(out, "Flagged («» marks what the rule reports):")?;
         for s in r.true_samples {
             writeln!(out, "  - {s}")?;
         }

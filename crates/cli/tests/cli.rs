@@ -494,7 +494,9 @@ fn explain_by_code_and_name() {
                 "gmc-sm/no-public-patient-discussion",
             ))
             .stdout(predicate::str::contains("source: GMC"))
-            .stdout(predicate::str::contains("Flagged:"));
+            .stdout(predicate::str::contains(
+                "Flagged («» marks what the rule reports):",
+            ));
     }
 }
 

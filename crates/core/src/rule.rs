@@ -34,7 +34,8 @@ pub struct RuleMeta {
     pub placeholder: Option<&'static str>,
     /// Precedence when findings of the same category overlap: higher wins.
     pub priority: u8,
-    /// Texts in which the rule must fire (at least three).
+    /// Texts in which the rule must fire (at least three), with what it flags marked
+    /// «like this»: a test checks that exactly the marked text is flagged.
     pub true_samples: &'static [&'static str],
     /// Near misses in which the rule must not fire (at least three).
     pub false_samples: &'static [&'static str],

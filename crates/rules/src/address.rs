@@ -49,10 +49,10 @@ Remove the address or give only the region. The safe fix replaces it with `[addr
     placeholder: Some("[address]"),
     priority: 50,
     true_samples: &[
-        "Lives at Flat 3, 21 High Street with her son.",
-        "Found at home, 19 Clover St. by a neighbour",
-        "moved to 4 Acacia Avenue last year",
-        "visited her in Apt 4B yesterday",
+        "Lives at «Flat 3, 21 High Street» with her son.",
+        "Found at home, «19 Clover St.» by a neighbour",
+        "moved to «4 Acacia Avenue» last year",
+        "visited her in «Apt 4B» yesterday",
     ],
     false_samples: &[
         "3 Way catheter in situ, 2 units given",
@@ -86,10 +86,10 @@ Remove it or give the town or region. The safe fix replaces it with `[postcode]`
     placeholder: Some("[postcode]"),
     priority: 65,
     true_samples: &[
-        "She lives at SW1A 1AA with her husband.",
-        "Postcode m1 1ae on the referral",
-        "Lives in LS6, near the park",
-        "from B338TH originally",
+        "She lives at «SW1A 1AA» with her husband.",
+        "Postcode «m1 1ae» on the referral",
+        "Lives in «LS6», near the park",
+        "from «B338TH» originally",
     ],
     false_samples: &[
         "L5 fracture; S1 S2 normal; T2 hyperintensity",

@@ -50,12 +50,12 @@ Replace the name with `[name]`, or leave the person out. Safe to apply automatic
     placeholder: Some("[name]"),
     priority: 30,
     true_samples: &[
-        "Reviewed Mr Pennington on the ward round.",
-        "Spoke to her daughter Maria this evening.",
-        "Plan discussed with Emily Parker, RN.",
-        "Patient: HOLLOWAY, Margaret",
-        "DR OKAFOR AWARE OF RESULTS.",
-        "spoke with dr healey about the plan",
+        "Reviewed Mr «Pennington» on the ward round.",
+        "Spoke to her daughter «Maria» this evening.",
+        "Plan discussed with «Emily Parker», RN.",
+        "Patient: «HOLLOWAY, Margaret»",
+        "DR «OKAFOR» AWARE OF RESULTS.",
+        "spoke with dr «healey» about the plan",
     ],
     false_samples: &[
         "Known Parkinson's disease, on co-careldopa.",

@@ -48,6 +48,23 @@ fn registry_is_consistent() {
     }
 }
 
+/// A true sample with its expected spans marked «like this»: the text without the marks and
+/// the byte ranges (in that text) the rule must flag.
+fn unmark(sample: &str) -> (String, Vec<(usize, usize)>) {
+    let mut text = String::with_capacity(sample.len());
+    let mut spans = Vec::new();
+    let mut open = None;
+    for c in sample.chars() {
+        match c {
+            '«' => open = Some(text.len()),
+            '»' => spans.push((open.take().expect("« before »"), text.len())),
+            _ => text.push(c),
+        }
+    }
+    assert!(open.is_none(), "unclosed « in {sample:?}");
+    (text, spans)
+}
+
 #[test]
 fn every_rule_fires_on_its_true_samples_and_not_on_its_false_ones() {
     let reg = registry();
@@ -56,9 +73,39 @@ fn every_rule_fires_on_its_true_samples_and_not_on_its_false_ones() {
     let mut failures = Vec::new();
     for r in reg.rules() {
         for s in r.true_samples {
-            let rep = engine.check(&Document::new(s, &ctx));
-            if !rep.findings.iter().any(|f| f.rule.code == r.code) {
-                failures.push(format!("{} {} missed true sample: {s:?}", r.code, r.name));
+            let (text, marked) = unmark(s);
+            assert!(
+                !marked.is_empty(),
+                "{}: true sample without «marks»: {s:?}",
+                r.code
+            );
+            let rep = engine.check(&Document::new(&text, &ctx));
+            let found: Vec<_> = rep
+                .findings
+                .iter()
+                .filter(|f| f.rule.code == r.code)
+                .map(|f| (f.span.start, f.span.end))
+                .collect();
+            // Every marked span is flagged, and nothing outside the marks is.
+            for &(a, b) in &marked {
+                if !found.iter().any(|&(s, e)| s < b && a < e) {
+                    failures.push(format!(
+                        "{} {} missed {:?} in {s:?}",
+                        r.code,
+                        r.name,
+                        &text[a..b]
+                    ));
+                }
+            }
+            for &(s2, e2) in &found {
+                if !marked.iter().any(|&(a, b)| a <= s2 && e2 <= b) {
+                    failures.push(format!(
+                        "{} {} flagged {:?} outside the marks in {s:?}",
+                        r.code,
+                        r.name,
+                        &text[s2..e2]
+                    ));
+                }
             }
         }
         for s in r.false_samples {
@@ -82,6 +129,8 @@ fn fixes_reach_a_fixed_point() {
     let ctx = Context::default();
     for r in registry().rules() {
         for s in r.true_samples {
+            let (s, _) = unmark(s);
+            let s = s.as_str();
             let fixed = engine.fix(&Document::new(s, &ctx), false);
             assert!(fixed.rounds < 8, "{}: no fixed point for {s:?}", r.code);
             let again = engine.fix(&Document::new(&fixed.text, &ctx), false);
