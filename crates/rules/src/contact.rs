@@ -263,16 +263,9 @@ impl Detector for Contact {
         // the stretch `rs..=re` where a reportable candidate may start.
         let mut regions: Vec<(usize, usize)> = Vec::new();
         triggers(text, &mut regions);
-        regions.sort_unstable();
+        crate::validators::merge_regions(&mut regions);
         let mut pos = 0;
-        let mut k = 0;
-        while k < regions.len() {
-            let (rs, mut re) = regions[k];
-            k += 1;
-            while k < regions.len() && regions[k].0 <= re {
-                re = re.max(regions[k].1);
-                k += 1;
-            }
+        for &(rs, re) in &regions {
             let from = ceil_boundary(text, pos.max(rs));
             if from > re || from >= text.len() {
                 continue;

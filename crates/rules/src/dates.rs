@@ -334,72 +334,17 @@ const DATE_CUE: &[&str] = &[
     "back",
 ];
 
-/// Dated-event words: a year after one of them is the year of the event.
-const EVENT: &[&str] = &[
-    "mi",
-    "ami",
-    "imi",
-    "nstemi",
-    "stemi",
-    "cabg",
-    "cva",
-    "tia",
-    "avr",
-    "mvr",
-    "ptca",
-    "pci",
-    "stent",
-    "stents",
-    "redo",
-    "dx",
-    "diagnosed",
-    "surgery",
-    "ablation",
-    "cholecystectomy",
-    "chole",
-    "appendectomy",
-    "nephrectomy",
-    "mastectomy",
-    "lobectomy",
-    "colectomy",
-    "hysterectomy",
-    "tah",
-    "turp",
-    "cardioversion",
-    "bypass",
-    "transplant",
-    "thyroidectomy",
-    "stroke",
-    "mva",
-    "ca",
-    "cancer",
-    "repair",
-    "fracture",
-    "fx",
-    "pacer",
-    "pacemaker",
-    "aicd",
-    "ppm",
-    "hx",
-    "s/p",
-    "died",
-    "deceased",
-    "married",
-    "retired",
-    "moved",
-    "widowed",
-    "divorced",
-    "since",
-    "in",
-    "of",
-    "year",
-    "from",
-    "until",
-    "till",
-    "during",
-    "circa",
-    "c",
+/// Words that, besides the specific dated events of [`EVENT_STRONG`], make a following year the
+/// year of something in the patient's history ("in 94", "since 2004", "hx 1992").
+const EVENT_CUES: &[&str] = &[
+    "in", "c", "year", "since", "of", "hx", "moved", "from", "during", "till", "circa", "until",
 ];
+
+/// A dated-event word: a specific event (not "born": a birth year is handled as a date of
+/// birth) or a generic cue.
+fn is_event_word(w: &str) -> bool {
+    (EVENT_STRONG.contains(&w) && w != "born") || EVENT_CUES.contains(&w)
+}
 
 struct Dates;
 
@@ -429,16 +374,9 @@ impl Detector for Dates {
         let mut regions: Vec<(usize, usize)> = Vec::new();
         letter_triggers(b, &mut regions);
         digit_triggers(text, &mut regions);
-        regions.sort_unstable();
+        crate::validators::merge_regions(&mut regions);
         let mut pos = 0;
-        let mut k = 0;
-        while k < regions.len() {
-            let (rs, mut re) = regions[k];
-            k += 1;
-            while k < regions.len() && regions[k].0 <= re {
-                re = re.max(regions[k].1);
-                k += 1;
-            }
+        for &(rs, re) in &regions {
             let from = ceil_boundary(text, pos.max(rs));
             if from > re || from >= text.len() {
                 continue;
@@ -1778,9 +1716,7 @@ fn scan_year4(text: &str, c: &Caps<'_>, m: M<'_>, out: &mut Vec<Finding>) {
     }
     let prev = prev_words(text, m.start(), 3);
     let p1 = prev.first().map_or("", String::as_str);
-    let near_cue = prev
-        .iter()
-        .any(|w| EVENT.contains(&w.as_str()) || month_index_full(w));
+    let near_cue = prev.iter().any(|w| is_event_word(w) || month_index_full(w));
     let strong = event_before(text, m.start()) || pmh_line(text, m.start());
     if !(near_cue || strong) {
         return;

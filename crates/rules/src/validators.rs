@@ -509,3 +509,17 @@ mod tests {
         assert_eq!(before_on_line(u, 2, 1), "é");
     }
 }
+
+/// Sorts trigger regions (`start..=end` stretches where a candidate may start) and merges those
+/// that touch, so each scanning detector walks them once, in order.
+pub(crate) fn merge_regions(regions: &mut Vec<(usize, usize)>) {
+    regions.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(regions.len());
+    for &(s, e) in regions.iter() {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    *regions = merged;
+}
