@@ -17,6 +17,9 @@ pub fn run(a: ServeArgs) -> Result<u8> {
     let options = Options {
         cors_origins: a.cors_origins,
         log: (!a.quiet).then(clinpost_server::stderr_log),
+        // Bound to this machine only, requests must be addressed to it too (DNS rebinding);
+        // bound elsewhere on purpose, other host names are expected.
+        any_host: !a.bind.is_loopback(),
         ..Options::default()
     };
     let state = AppState::new(clinpost_rules::registry(), options).map_err(|e| anyhow!("{e}"))?;

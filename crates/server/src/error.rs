@@ -37,6 +37,8 @@ pub enum ErrorCode {
     Timeout,
     /// 500: a bug; the details are withheld.
     Internal,
+    /// 421: the `Host` header names another machine (DNS rebinding protection).
+    BadHost,
 }
 
 impl ErrorCode {
@@ -53,6 +55,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method-not-allowed",
             ErrorCode::Timeout => "timeout",
             ErrorCode::Internal => "internal",
+            ErrorCode::BadHost => "bad-host",
         }
     }
 
@@ -68,6 +71,7 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::Timeout,
         ErrorCode::Internal,
+        ErrorCode::BadHost,
     ];
 }
 

@@ -35,7 +35,7 @@ use axum::body::{Bytes, HttpBody};
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use clinpost_core::{Context, Document, Engine, Registry, RuleMeta, RuleView, Settings};
@@ -122,6 +122,11 @@ pub struct Options {
     pub timeout: Option<Duration>,
     /// Request log; `None` logs nothing.
     pub log: Option<LogSink>,
+    /// Accept any `Host` header. Off (the default), a request whose `Host` names anything but
+    /// this machine (localhost, 127.0.0.0/8, ::1) is refused with 421 `bad-host`: a web page
+    /// elsewhere cannot reach the local server through DNS rebinding. `clinpost serve --bind`
+    /// to a non-loopback address turns it on.
+    pub any_host: bool,
 }
 
 impl fmt::Debug for Options {
@@ -131,6 +136,7 @@ impl fmt::Debug for Options {
             .field("cors_origins", &self.cors_origins)
             .field("timeout", &self.timeout)
             .field("log", &self.log.is_some())
+            .field("any_host", &self.any_host)
             .finish()
     }
 }
@@ -178,6 +184,7 @@ struct Shared {
     cors_origins: Vec<HeaderValue>,
     timeout: Duration,
     log: Option<LogSink>,
+    any_host: bool,
 }
 
 /// The server's state: cheap to clone (one `Arc`).
@@ -238,6 +245,7 @@ impl AppState {
             cors_origins,
             timeout: options.timeout.unwrap_or(DEFAULT_TIMEOUT),
             log: options.log,
+            any_host: options.any_host,
         })))
     }
 
@@ -366,9 +374,49 @@ fn with_middleware(router: Router<AppState>, state: AppState) -> Router {
         );
     }
     router
+        .layer(middleware::from_fn_with_state(state.clone(), check_host))
         .layer(middleware::map_response(finish))
         .layer(middleware::from_fn_with_state(state.clone(), log_requests))
         .with_state(state)
+}
+
+/// True when a `Host` header value names this machine: localhost, 127.0.0.0/8 or ::1, with
+/// any port.
+pub fn is_local_host(host: &str) -> bool {
+    let host = host.trim();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        })
+    };
+    let name = name.trim_end_matches('.');
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Refuse requests addressed to another host (DNS rebinding), unless [`Options::any_host`].
+async fn check_host(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if !state.0.any_host {
+        if let Some(h) = req.headers().get(header::HOST) {
+            if !h.to_str().is_ok_and(is_local_host) {
+                return error::ApiError::new(
+                    StatusCode::MISDIRECTED_REQUEST,
+                    error::ErrorCode::BadHost,
+                    "this server answers only requests addressed to this machine (localhost)",
+                )
+                .into_response();
+            }
+        }
+    }
+    next.run(req).await
 }
 
 /// Serve [`app`] on an already-bound listener until `shutdown` completes, then finish the

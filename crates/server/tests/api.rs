@@ -563,3 +563,45 @@ async fn every_error_is_json_with_code_and_message() {
         assert!(e["code"].is_string() && e["message"].is_string());
     }
 }
+
+/// DNS rebinding: a page on another site whose name resolves to 127.0.0.1 sends its own host
+/// name; the server refuses it unless told to accept any host.
+#[tokio::test]
+async fn error_421_for_requests_addressed_elsewhere() {
+    let req = |host: &str| {
+        Request::builder()
+            .uri("/healthz")
+            .header(header::HOST, host)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let app = default_app();
+    for host in [
+        "evil.example",
+        "evil.example:8765",
+        "10.0.0.5:8765",
+        "localhost.evil.example",
+    ] {
+        let r = send(&app, req(host)).await;
+        assert_eq!(r.status, StatusCode::MISDIRECTED_REQUEST, "{host}");
+        assert_eq!(r.error_code(), "bad-host");
+    }
+    for host in [
+        "localhost",
+        "localhost:8765",
+        "127.0.0.1:8765",
+        "127.1.2.3",
+        "[::1]:8765",
+        "LOCALHOST.",
+    ] {
+        assert_eq!(send(&app, req(host)).await.status, StatusCode::OK, "{host}");
+    }
+    let open = app_with(Options {
+        any_host: true,
+        ..Options::default()
+    });
+    assert_eq!(
+        send(&open, req("clinpost.example:8765")).await.status,
+        StatusCode::OK
+    );
+}
