@@ -78,7 +78,7 @@ pub enum FailOn {
 }
 
 /// Inputs, context and configuration shared by `check` and `fix`.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct Common {
     /// Files to read; `-` or none for standard input.
     #[arg(value_name = "FILE")]
@@ -196,6 +196,22 @@ pub struct ServeArgs {
     /// Do not log requests (method, route, status, latency, sizes) on standard error.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Use this configuration file instead of looking for clinpost.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore clinpost.toml.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Only these rules (codes, prefixes, names, categories or kinds; comma-separated).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+
+    /// Skip these rules (comma-separated selectors).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Option<Vec<String>>,
 }
 
 fn parse_audience(s: &str) -> Result<Audience, String> {

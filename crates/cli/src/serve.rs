@@ -14,7 +14,17 @@ use crate::args::ServeArgs;
 
 /// Run the server until Ctrl-C / SIGTERM.
 pub fn run(a: ServeArgs) -> Result<u8> {
+    // The same clinpost.toml (rule selection, severities, allow-list) as `check`.
+    let common = crate::args::Common {
+        config: a.config.clone(),
+        no_config: a.no_config,
+        select: a.select.clone(),
+        ignore: a.ignore.clone(),
+        ..Default::default()
+    };
+    let settings = crate::config::load(&common, clinpost_rules::registry())?.settings;
     let options = Options {
+        settings,
         cors_origins: a.cors_origins,
         log: (!a.quiet).then(clinpost_server::stderr_log),
         // Bound to this machine only, requests must be addressed to it too (DNS rebinding);

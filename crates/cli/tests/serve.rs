@@ -112,7 +112,45 @@ fn serve_help_lists_the_options() {
         .output()
         .unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
-    for opt in ["--port", "--bind", "--open", "--cors-origin", "--quiet"] {
+    for opt in [
+        "--port",
+        "--bind",
+        "--open",
+        "--cors-origin",
+        "--quiet",
+        "--config",
+        "--select",
+    ] {
         assert!(help.contains(opt), "{opt} missing from:\n{help}");
     }
+}
+
+#[test]
+fn serve_reads_the_configuration_like_check() {
+    let dir = std::env::temp_dir().join(format!("clinpost-serve-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("clinpost.toml"),
+        "[rules]\nignore = [\"NOPE99\"]\n",
+    )
+    .unwrap();
+    // A bad selector in the configuration stops `serve` as it stops `check`: exit 2, file named.
+    let out = Command::new(env!("CARGO_BIN_EXE_clinpost"))
+        .args(["serve", "--port", "0"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("clinpost.toml"));
+    assert!(out.stdout.is_empty());
+    // --no-config skips it; a bad --select on the command line is refused too.
+    let out = Command::new(env!("CARGO_BIN_EXE_clinpost"))
+        .args(["serve", "--port", "0", "--no-config", "--select", "NOPE99"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
 }
