@@ -4,7 +4,7 @@
 //! exact age, "in her 80s" a decade, "elderly" a band), with the byte span it came from. No
 //! detail holds text from the post: places and conditions are resolved to table references.
 
-use clinpost_core::Span;
+use clinpost_core::{Kind, Span};
 
 /// Sex or gender as stated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,4 +95,23 @@ pub struct Detail {
     pub span: Span,
     /// What it reveals.
     pub value: Value,
+}
+
+impl Value {
+    /// The quasi-identifier kind of DESIGN §4 (gestation is an age).
+    pub fn kind(&self) -> Kind {
+        match self {
+            Value::Age(_) | Value::Gestation(_) => Kind::Age,
+            Value::Sex(_) => Kind::Sex,
+            Value::Place { .. } => Kind::Place,
+            Value::Condition { .. } => Kind::Condition,
+            Value::LabValue { .. } => Kind::LabValue,
+            Value::Occupation { .. } => Kind::Occupation,
+            Value::Relationship { .. } => Kind::Relationship,
+            Value::Time { .. } => Kind::Time,
+            Value::Event { .. } => Kind::Event,
+            Value::Ethnicity { .. } => Kind::Ethnicity,
+            Value::Religion { .. } => Kind::Religion,
+        }
+    }
 }

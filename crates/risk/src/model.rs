@@ -414,20 +414,12 @@ fn clean_fraction(f: f64) -> f64 {
     }
 }
 
+/// The detail's kind name for the generalisation ladders: the DESIGN §4 kind, with gestation
+/// kept apart from age (its ladder differs).
 fn kind_of(v: &Value) -> &'static str {
     match v {
-        Value::Age(_) => "age",
         Value::Gestation(_) => "gestation",
-        Value::Sex(_) => "sex",
-        Value::Place { .. } => "place",
-        Value::Condition { .. } => "condition",
-        Value::LabValue { .. } => "lab-value",
-        Value::Occupation { .. } => "occupation",
-        Value::Relationship { .. } => "relationship",
-        Value::Time { .. } => "time",
-        Value::Event { .. } => "event",
-        Value::Ethnicity { .. } => "ethnicity",
-        Value::Religion { .. } => "religion",
+        _ => v.kind().as_str(),
     }
 }
 

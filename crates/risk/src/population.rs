@@ -184,21 +184,10 @@ pub fn check() -> Result<(), String> {
 }
 
 /// The lookup key of a name: maximal runs of alphanumeric characters, lower-cased, joined by
-/// one space (the same rule as the builder's).
+/// one space — the lexicon's key rule, which the builder also follows.
 pub fn normalise(s: &str) -> String {
     let mut buf = String::with_capacity(s.len());
-    let mut pending_space = false;
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            if pending_space {
-                buf.push(' ');
-                pending_space = false;
-            }
-            buf.extend(c.to_lowercase());
-        } else if !buf.is_empty() {
-            pending_space = true;
-        }
-    }
+    clinpost_rules::lexicon::normalise_key(s, &mut buf);
     buf
 }
 

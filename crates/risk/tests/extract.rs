@@ -12,19 +12,7 @@ fn found(text: &str) -> Vec<(&str, Value)> {
 }
 
 fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Age(_) | Value::Gestation(_) => "age",
-        Value::Sex(_) => "sex",
-        Value::Place { .. } => "place",
-        Value::Condition { .. } => "condition",
-        Value::LabValue { .. } => "lab-value",
-        Value::Occupation { .. } => "occupation",
-        Value::Relationship { .. } => "relationship",
-        Value::Time { .. } => "time",
-        Value::Event { .. } => "event",
-        Value::Ethnicity { .. } => "ethnicity",
-        Value::Religion { .. } => "religion",
-    }
+    v.kind().as_str()
 }
 
 fn of_kind<'a>(text: &'a str, k: &str) -> Vec<(&'a str, Value)> {
