@@ -333,9 +333,23 @@ fn diagnose(v: &serde_json::Value) -> Option<&'static str> {
                     return Some(r#""context.account" must be "named" or "pseudonymous""#);
                 }
             }
+            "profile" => {
+                let ok = match v {
+                    Value::Null => true,
+                    Value::Object(_) => {
+                        serde_json::from_value::<clinpost_core::Profile>(v.clone()).is_ok()
+                    }
+                    _ => false,
+                };
+                if !ok {
+                    return Some(
+                        r#""context.profile" must be an object with optional string fields name, role, workplace, practice, postcode and numbers list_size, patients_per_day"#,
+                    );
+                }
+            }
             _ => {
                 return Some(
-                    r#""context" has an unknown field; the fields are author, audience, account, reply_to"#,
+                    r#""context" has an unknown field; the fields are author, audience, account, reply_to, profile"#,
                 )
             }
         }
@@ -463,7 +477,7 @@ mod tests {
             "{\"id\": \"a\", \"text\": \"fine\"}\n{\"id\": \"b\", \"text\": \"boom CANARY\"}\n{\"id\": \"c\", \"text\": \"fine\"}\n",
         )
         .unwrap();
-        let registry = clinpost_rules::registry();
+        let registry = clinpost_risk::registry();
         let engine = Engine::new(registry, &Default::default()).unwrap();
         let ctx = Context::default();
         let batch = Batch {
@@ -506,7 +520,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.jsonl");
         std::fs::write(&path, "{\"text\": \"a\"}\n{\"text\": \"b\"}\n").unwrap();
-        let engine = Engine::new(clinpost_rules::registry(), &Default::default()).unwrap();
+        let engine = Engine::new(clinpost_risk::registry(), &Default::default()).unwrap();
         let ctx = Context::default();
         for warn in [false, true] {
             let batch = Batch {

@@ -178,6 +178,11 @@ const PROFILE_KEYS: &[Key] = &[
         expected: "a whole number of at least 0",
     },
     Key {
+        name: "patients_per_day",
+        kind: Kind::Count,
+        expected: "a whole number of at least 0",
+    },
+    Key {
         name: "account",
         kind: Kind::OneOf(&["named", "pseudonymous"]),
         expected: "\"named\" or \"pseudonymous\"",
@@ -450,10 +455,10 @@ pub struct Profile {
     pub practice: Option<String>,
     /// Postcode or town of the workplace.
     pub postcode: Option<String>,
-    /// Registered list size or caseload. Accepted and validated; `Context` has no field for it
-    /// yet (the risk-model issue adds one), so it is not passed on.
-    #[allow(dead_code)]
+    /// Registered list size or caseload.
     pub list_size: Option<u64>,
+    /// Patients seen in a working day, if the role's default does not fit.
+    pub patients_per_day: Option<u64>,
     /// Named or pseudonymous account.
     pub account: Option<Account>,
 }
@@ -487,6 +492,25 @@ impl Profile {
         .collect();
         (!parts.is_empty()).then(|| parts.join(", "))
     }
+
+    /// The structured profile the risk model reads.
+    pub fn to_context(&self) -> clinpost_core::Profile {
+        let s = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(|t| clinpost_core::Sensitive(t.to_string()))
+        };
+        clinpost_core::Profile {
+            name: s(&self.name),
+            role: self.role.clone(),
+            workplace: s(&self.workplace),
+            practice: s(&self.practice),
+            postcode: s(&self.postcode),
+            list_size: self.list_size,
+            patients_per_day: self.patients_per_day.map(|n| n as f64),
+        }
+    }
 }
 
 /// Build the context shared by every plain-text input of a run from the flags.
@@ -496,12 +520,15 @@ pub fn context(common: &Common) -> Result<clinpost_core::Context> {
     if let Some(p) = &common.profile {
         let profile = Profile::load(p)?;
         ctx.author = profile.author_line().map(Sensitive);
+        ctx.profile = Some(profile.to_context());
         if let Some(a) = profile.account {
             ctx.account = a;
         }
     }
     if let Some(a) = &common.author {
+        // An explicit author line says who is posting this time; a saved profile no longer does.
         ctx.author = Some(Sensitive(a.clone()));
+        ctx.profile = None;
     }
     if let Some(a) = common.audience {
         ctx.audience = a;

@@ -8,7 +8,7 @@
 
 use std::io::{self, Write};
 
-use clinpost_core::{Applicability, Finding, LineIndex, Report, Severity, Verdict};
+use clinpost_core::{Applicability, Finding, LineIndex, Report, Risk, Severity, Verdict};
 
 /// ANSI styling, or none.
 #[derive(Debug, Clone, Copy)]
@@ -249,6 +249,9 @@ pub fn print_report(
     for f in &report.findings {
         print_finding(out, p, name, text, &ix, f)?;
     }
+    if let Some(r) = report.risk.as_ref().filter(|r| r.verdict != Verdict::Ok) {
+        print_risk(out, p, r)?;
+    }
     let mut t = Tally::default();
     t.add(report);
     let v = report.verdict.as_str();
@@ -270,6 +273,44 @@ pub fn print_report(
             t.infos.to_string() + " info"
         )?;
     }
+    Ok(())
+}
+
+/// The risk panel: the level, the arithmetic sentence by sentence, and the suggested changes.
+fn print_risk(out: &mut impl Write, p: Painter, r: &Risk) -> io::Result<()> {
+    let style = Painter::verdict_style(r.verdict);
+    writeln!(
+        out,
+        "{} {} (κ {:.2}, threshold {} for {}; about {} {} match)",
+        p.paint(style, "risk:"),
+        p.paint(BOLD, &r.level.replace('-', " ")),
+        r.kappa,
+        r.threshold,
+        r.audience,
+        if r.k < 1.5 {
+            "1".to_string()
+        } else {
+            format!("{:.0}", r.k)
+        },
+        if r.k < 1.5 {
+            "person would"
+        } else {
+            "people would"
+        }
+    )?;
+    for line in &r.explanation {
+        writeln!(out, "  {} {line}", p.paint(BLUE, "="))?;
+    }
+    for e in &r.earlier {
+        writeln!(
+            out,
+            "  {} combined with your post of {} (history id {})",
+            p.paint(BLUE, "="),
+            e.posted,
+            e.id
+        )?;
+    }
+    writeln!(out)?;
     Ok(())
 }
 
@@ -315,10 +356,17 @@ fn print_finding(
     } else {
         writeln!(out, "{pad}{} {name}:{line}:{col}", p.paint(BLUE, "-->"))?;
     }
-    let fix_label = f.fix.as_ref().map(|fx| match fx.applicability {
-        Applicability::Safe => format!("fix: {}", fx.replacement),
-        Applicability::Unsafe => format!("fix (unsafe): {}", fx.replacement),
-        Applicability::DisplayOnly => format!("suggestion: {}", fx.replacement),
+    let fix_label = f.fix.as_ref().map(|fx| {
+        let what = if fx.replacement.is_empty() {
+            "remove"
+        } else {
+            fx.replacement.as_str()
+        };
+        match fx.applicability {
+            Applicability::Safe => format!("fix: {what}"),
+            Applicability::Unsafe => format!("fix (unsafe): {what}"),
+            Applicability::DisplayOnly => format!("suggestion: {what}"),
+        }
     });
     if f.region.is_none() && f.field.is_none() {
         writeln!(out, "{pad} {bar}")?;
@@ -460,6 +508,7 @@ mod tests {
         let report = Report {
             verdict: Verdict::DoNotPost,
             findings: vec![f],
+            risk: None,
         };
         let mut out = Vec::new();
         print_report(&mut out, Painter::new(false), "t.txt", text, &report).unwrap();

@@ -109,13 +109,13 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Fix(a) => fix(a),
         Command::Rules(a) => {
             let mut out = BufWriter::new(io::stdout().lock());
-            catalog::rules(&mut out, clinpost_rules::registry(), a.format)?;
+            catalog::rules(&mut out, clinpost_risk::registry(), a.format)?;
             out.flush()?;
             Ok(0)
         }
         Command::Explain(a) => {
             let mut out = BufWriter::new(io::stdout().lock());
-            catalog::explain(&mut out, clinpost_rules::registry(), &a.rule)?;
+            catalog::explain(&mut out, clinpost_risk::registry(), &a.rule)?;
             out.flush()?;
             Ok(0)
         }
@@ -132,7 +132,7 @@ struct Setup {
 }
 
 fn setup(common: &Common) -> Result<Setup> {
-    let registry = clinpost_rules::registry();
+    let registry = clinpost_risk::registry();
     let eff = config::load(common, registry)?;
     let engine = Engine::new(registry, &eff.settings).map_err(|e| anyhow::anyhow!("{e}"))?;
     let context = config::context(common)?;
@@ -198,7 +198,7 @@ fn check(a: CheckArgs) -> Result<u8> {
     let mut tally = human::Tally::default();
     let mut json_views: Vec<ReportView> = Vec::new();
     let mut sarif = sarif::Sarif::new();
-    let registry = clinpost_rules::registry();
+    let registry = clinpost_risk::registry();
     for src in &s.sources {
         let text = match src.read_text() {
             Ok(t) => t,

@@ -139,6 +139,87 @@ pub struct Context {
     /// The message being replied to.
     #[serde(default)]
     pub reply_to: Option<Sensitive<String>>,
+    /// The author's profile, structured (`--profile FILE`, the page's author fields). When
+    /// absent, the risk model reads what it can from `author`.
+    #[serde(default)]
+    pub profile: Option<Profile>,
+    /// What the author's earlier posts revealed (derived data only: keyed fingerprints), loaded
+    /// by a surface that keeps a post history. Never read from JSON input.
+    #[serde(skip)]
+    pub history: Option<std::sync::Arc<History>>,
+}
+
+/// A saved author profile: who is posting, as far as the risk model needs to know. Every
+/// field is optional; identity fields are [`Sensitive`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The name on the account ("Dr Jane Smith").
+    #[serde(default)]
+    pub name: Option<Sensitive<String>>,
+    /// Role: "GP", "hospital", "ED", "ward", "community" or free text.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Employer, hospital or practice name.
+    #[serde(default)]
+    pub workplace: Option<Sensitive<String>>,
+    /// GP practice: its ODS code ("H81034") or name.
+    #[serde(default)]
+    pub practice: Option<Sensitive<String>>,
+    /// Postcode (or town) of the workplace.
+    #[serde(default)]
+    pub postcode: Option<Sensitive<String>>,
+    /// Registered list size or caseload.
+    #[serde(default)]
+    pub list_size: Option<u64>,
+    /// Patients seen a day, if the role's default does not fit.
+    #[serde(default)]
+    pub patients_per_day: Option<f64>,
+}
+
+/// A 16-byte keyed fingerprint of one quasi-identifier value (HMAC-SHA-256 with the history's
+/// secret key, truncated). Equal values give equal fingerprints under one key; without the key
+/// nothing about the value can be recovered or guessed.
+pub type Fingerprint = [u8; 16];
+
+/// One quasi-identifier of an earlier post, as the history keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarlierDetail {
+    /// The quasi-identifier kind (`age`, `condition`, ...).
+    pub kind: crate::finding::Kind,
+    /// Keyed fingerprint of its value.
+    pub fingerprint: Fingerprint,
+    /// Its population fraction when it was assessed (a number, not text).
+    pub fraction: f64,
+}
+
+/// An earlier post the author marked as posted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarlierPost {
+    /// Store id (for `clinpost history forget`).
+    pub id: i64,
+    /// When it was posted: seconds since the Unix epoch (UTC).
+    pub posted: i64,
+    /// Where it was posted.
+    pub audience: Audience,
+    /// What it revealed.
+    pub details: Vec<EarlierDetail>,
+}
+
+/// The author's post history as the risk model sees it: the secret key that makes fingerprints
+/// comparable, and the earlier posts.
+#[derive(Clone, PartialEq, Default)]
+pub struct History {
+    /// The store's secret key (never printed).
+    pub key: Sensitive<[u8; 32]>,
+    /// Earlier posts, oldest first.
+    pub posts: Vec<EarlierPost>,
+}
+
+impl fmt::Debug for History {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "History {{ {} posts }}", self.posts.len())
+    }
 }
 
 /// A text to check and its context.

@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::document::Document;
 use crate::error::{Error, ErrorKind};
 use crate::finding::{Applicability, Category, Finding, Severity};
+use crate::risk::{Assessor, Risk};
 use crate::rule::{Detector, RuleMeta};
 
 /// The one-word outcome of a check (DESIGN §4).
@@ -66,6 +67,8 @@ pub struct Report {
     pub verdict: Verdict,
     /// Findings, sorted by start offset, non-overlapping within a category.
     pub findings: Vec<Finding>,
+    /// The re-identification risk, when the registry has an assessor and it ran.
+    pub risk: Option<Risk>,
 }
 
 /// The outcome of fixing a document.
@@ -87,15 +90,28 @@ pub struct Fixed {
 /// The set of detectors and the rules they report. Built once (by `clinpost_rules::registry()`).
 pub struct Registry {
     detectors: Vec<Box<dyn Detector>>,
+    assessors: Vec<Box<dyn Assessor>>,
     rules: Vec<&'static RuleMeta>,
 }
 
 impl Registry {
     /// Build a registry; fails if two rules share a code or a name.
     pub fn new(detectors: Vec<Box<dyn Detector>>) -> Result<Registry, Error> {
+        Registry::with_assessors(detectors, Vec::new())
+    }
+
+    /// Build a registry with document-level assessors, which run after the detectors.
+    pub fn with_assessors(
+        detectors: Vec<Box<dyn Detector>>,
+        assessors: Vec<Box<dyn Assessor>>,
+    ) -> Result<Registry, Error> {
         let mut rules: Vec<&'static RuleMeta> = Vec::new();
-        for d in &detectors {
-            for r in d.rules() {
+        let lists = detectors
+            .iter()
+            .map(|d| d.rules())
+            .chain(assessors.iter().map(|a| a.rules()));
+        for list in lists {
+            for r in list {
                 if rules.iter().any(|x| x.code == r.code || x.name == r.name) {
                     return Err(Error::new(
                         ErrorKind::Registry,
@@ -106,7 +122,11 @@ impl Registry {
             }
         }
         rules.sort_by_key(|r| r.code);
-        Ok(Registry { detectors, rules })
+        Ok(Registry {
+            detectors,
+            assessors,
+            rules,
+        })
     }
 
     /// Every rule, sorted by code.
@@ -128,6 +148,11 @@ impl Registry {
     /// The detectors.
     pub fn detectors(&self) -> &[Box<dyn Detector>] {
         &self.detectors
+    }
+
+    /// The document-level assessors.
+    pub fn assessors(&self) -> &[Box<dyn Assessor>] {
+        &self.assessors
     }
 }
 
@@ -176,10 +201,12 @@ pub fn selector_is_known(selector: &str, registry: &Registry) -> bool {
 /// Runs the registry's detectors with settings applied.
 pub struct Engine<'r> {
     registry: &'r Registry,
-    /// Per rule (by pointer), whether enabled.
-    enabled: Vec<(&'static RuleMeta, bool, Severity)>,
+    /// Per rule (by pointer), whether enabled and the configured severity override.
+    enabled: Vec<(&'static RuleMeta, bool, Option<Severity>)>,
     /// Per detector, whether any of its rules is enabled.
     detector_on: Vec<bool>,
+    /// Per assessor, whether any of its rules is enabled.
+    assessor_on: Vec<bool>,
     /// Normalised allowed phrases, as word lists.
     allow: Vec<Vec<String>>,
 }
@@ -232,18 +259,23 @@ impl<'r> Engine<'r> {
                 let on = (settings.select.is_empty()
                     || settings.select.iter().any(|s| selector_matches(s, r)))
                     && !settings.ignore.iter().any(|s| selector_matches(s, r));
-                let sev = severity.get(r.code).copied().unwrap_or(r.severity);
-                (*r, on, sev)
+                (*r, on, severity.get(r.code).copied())
             })
             .collect();
+        let any_on = |rules: &[&'static RuleMeta]| {
+            rules
+                .iter()
+                .any(|r| enabled.iter().any(|(x, on, _)| std::ptr::eq(*x, *r) && *on))
+        };
         let detector_on = registry
             .detectors()
             .iter()
-            .map(|d| {
-                d.rules()
-                    .iter()
-                    .any(|r| enabled.iter().any(|(x, on, _)| std::ptr::eq(*x, *r) && *on))
-            })
+            .map(|d| any_on(d.rules()))
+            .collect();
+        let assessor_on = registry
+            .assessors()
+            .iter()
+            .map(|a| any_on(a.rules()))
             .collect();
         // Each entry may list several things ("Dr Jane Smith, Riverside Surgery"); a leading title
         // is dropped so that the name also matches without it.
@@ -277,6 +309,7 @@ impl<'r> Engine<'r> {
             registry,
             enabled,
             detector_on,
+            assessor_on,
             allow,
         })
     }
@@ -291,14 +324,16 @@ impl<'r> Engine<'r> {
         self.registry
     }
 
-    fn rule_state(&self, rule: &'static RuleMeta) -> Option<Severity> {
+    /// `None` when the rule is off, else its configured severity override (if any).
+    fn rule_state(&self, rule: &'static RuleMeta) -> Option<Option<Severity>> {
         self.enabled
             .iter()
             .find(|(r, _, _)| std::ptr::eq(*r, rule))
             .and_then(|(_, on, sev)| on.then_some(*sev))
     }
 
-    /// Check a document.
+    /// Check a document: the detectors, overlap resolution, then the assessors (which see the
+    /// detectors' findings and add their own), then the verdict over everything.
     pub fn check(&self, doc: &Document<'_>) -> Report {
         let mut raw = Vec::new();
         for (d, on) in self.registry.detectors().iter().zip(&self.detector_on) {
@@ -307,6 +342,34 @@ impl<'r> Engine<'r> {
             }
         }
         let allowed = self.allowed_spans(doc.text);
+        let mut findings = resolve_overlaps(self.settle(doc, raw, &allowed));
+        let mut risk = None;
+        for (a, on) in self.registry.assessors().iter().zip(&self.assessor_on) {
+            if *on {
+                let mut extra = Vec::new();
+                risk = Some(a.assess(doc, &findings, &mut extra));
+                findings.extend(resolve_overlaps(self.settle(doc, extra, &allowed)));
+            }
+        }
+        findings.sort_by(|a, b| {
+            (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code))
+        });
+        let verdict = verdict_of(&findings);
+        Report {
+            verdict,
+            findings,
+            risk,
+        }
+    }
+
+    /// Drops findings of disabled rules, with bad spans or inside allowed phrases, and applies
+    /// severity overrides.
+    fn settle(
+        &self,
+        doc: &Document<'_>,
+        raw: Vec<Finding>,
+        allowed: &[(usize, usize)],
+    ) -> Vec<Finding> {
         let mut findings = Vec::with_capacity(raw.len());
         for mut f in raw {
             debug_assert!(
@@ -322,10 +385,12 @@ impl<'r> Engine<'r> {
             {
                 continue;
             }
-            let Some(sev) = self.rule_state(f.rule) else {
+            let Some(over) = self.rule_state(f.rule) else {
                 continue;
             };
-            f.severity = sev;
+            if let Some(sev) = over {
+                f.severity = sev;
+            }
             if allowed
                 .iter()
                 .any(|&(s, e)| s <= f.span.start && f.span.end <= e)
@@ -334,9 +399,7 @@ impl<'r> Engine<'r> {
             }
             findings.push(f);
         }
-        let findings = resolve_overlaps(findings);
-        let verdict = verdict_of(&findings);
-        Report { verdict, findings }
+        findings
     }
 
     /// Apply safe fixes (and unsafe ones when `include_unsafe`) until nothing fixable is left or
@@ -507,7 +570,10 @@ pub fn apply_fixes(text: &str, findings: &[Finding], include_unsafe: bool) -> (S
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
     let mut n = 0;
-    for (s, e, rep) in edits {
+    for (mut s, mut e, rep) in edits {
+        if rep.is_empty() {
+            (s, e) = widen_deletion(text, s, e);
+        }
         if s < pos {
             continue;
         }
@@ -521,6 +587,30 @@ pub fn apply_fixes(text: &str, findings: &[Finding], include_unsafe: bool) -> (S
     }
     out.push_str(&text[pos..]);
     (out, n)
+}
+
+/// A deletion takes the space before it, and a comma before it when the text after it is
+/// punctuation ("82yo man, PSA of 4,850, from clinic" → "82yo man, from clinic"), so that
+/// leaving a detail out does not leave ", ," or " ." behind.
+fn widen_deletion(text: &str, s: usize, e: usize) -> (usize, usize) {
+    let b = text.as_bytes();
+    let mut start = s;
+    while start > 0 && b[start - 1] == b' ' {
+        start -= 1;
+    }
+    let next = b.get(e).copied();
+    if start > 0 && b[start - 1] == b',' && matches!(next, Some(b',' | b'.' | b';' | b'!' | b'?')) {
+        start -= 1;
+    } else if start == 0 || b[start - 1] == b'\n' {
+        // At the start of a line: take the spaces after it instead.
+        start = s;
+        let mut end = e;
+        while end < b.len() && b[end] == b' ' {
+            end += 1;
+        }
+        return (start, end);
+    }
+    (start, e)
 }
 
 #[cfg(test)]

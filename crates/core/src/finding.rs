@@ -215,7 +215,10 @@ impl Confidence {
             match e {
                 Evidence::ChecksumValid | Evidence::FormatValid | Evidence::Label => strong = true,
                 Evidence::ChecksumFailed => failed = true,
-                Evidence::ContextWord(_) | Evidence::Title | Evidence::Propagated => cue = true,
+                Evidence::ContextWord(_)
+                | Evidence::Title
+                | Evidence::Propagated
+                | Evidence::Combination => cue = true,
                 Evidence::Gazetteer(_) | Evidence::Capitalised | Evidence::Shape => weak += 1,
                 Evidence::Plausible => weak += 1,
             }
@@ -300,6 +303,9 @@ pub enum Evidence {
     Plausible,
     /// The same value was found elsewhere in the document with stronger evidence.
     Propagated,
+    /// With the document's other details it narrows the matching people below the audience's
+    /// threshold (the report's `risk` object has the numbers; confidence follows κ).
+    Combination,
 }
 
 /// A half-open byte range `[start, end)` into the checked text.

@@ -12,10 +12,15 @@ pub mod error;
 pub mod finding;
 pub mod guidance;
 pub mod report;
+pub mod risk;
 pub mod rule;
+pub mod samples;
 pub mod text;
 
-pub use document::{Account, Audience, Context, Document, Sensitive};
+pub use document::{
+    Account, Audience, Context, Document, EarlierDetail, EarlierPost, Fingerprint, History,
+    Profile, Sensitive,
+};
 pub use engine::{
     apply_fixes, resolve_overlaps, verdict_of, Engine, Fixed, Registry, Report, Settings, Verdict,
 };
@@ -25,5 +30,6 @@ pub use finding::{
     Severity, Span,
 };
 pub use report::{FindingView, GuidanceView, ReportView, RuleView};
+pub use risk::{Assessor, EarlierLink, Risk, RiskBase, RiskChange, RiskDetail, RiskView};
 pub use rule::{Detector, RuleMeta};
 pub use text::LineIndex;

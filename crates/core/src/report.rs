@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::engine::{Report, Verdict};
 use crate::finding::{Category, Confidence, Evidence, Finding, Fix, Kind, Region, Severity};
 use crate::guidance;
+use crate::risk::Risk;
 use crate::rule::RuleMeta;
 use crate::text::LineIndex;
 
@@ -93,6 +94,9 @@ pub struct ReportView {
     pub verdict: Verdict,
     /// Findings.
     pub findings: Vec<FindingView>,
+    /// The re-identification risk (when the registry assesses it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<Risk>,
     /// The safe version, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed: Option<String>,
@@ -110,6 +114,10 @@ impl ReportView {
                 .iter()
                 .map(|f| FindingView::new(f, &ix))
                 .collect(),
+            risk: report.risk.clone().map(|mut r| {
+                r.index(&ix);
+                r
+            }),
             fixed: None,
         }
     }

@@ -767,7 +767,8 @@ fn sig2(x: f64) -> f64 {
     (x / mag).round() * mag
 }
 
-fn fmt_big(n: f64) -> String {
+/// "12,000", "1.2 million": a count rounded to two significant figures.
+pub(crate) fn fmt_big(n: f64) -> String {
     if n >= 1e9 {
         format!("{:.1} billion", n / 1e9)
     } else if n >= 1e6 {
@@ -965,8 +966,10 @@ impl Model {
                     .map(|s| population::age_sex_fraction_in(&table, s, a))
             })
             .collect();
+        // A detail with an empty span is known from elsewhere (an earlier post): it counts, but
+        // it cannot be changed here.
         let mut searchable: Vec<usize> = (0..ladders.len())
-            .filter(|&i| ladders[i].steps.len() > 1)
+            .filter(|&i| ladders[i].steps.len() > 1 && !ladders[i].span.is_empty())
             .collect();
         if searchable.len() > MAX_SEARCH_DETAILS {
             // Vary the most informative details; the rest stay as stated.
@@ -1311,9 +1314,12 @@ pub fn assess(details: &[Detail], author: &AuthorProfile, audience: Audience) ->
     let e = m.eval(0);
     let worst = e.worst();
     let base = m.base_info(&e);
-    let describes_person = details
-        .iter()
-        .any(|d| !matches!(d.value, Value::Condition { .. } | Value::Place { .. }));
+    let describes_person = details.iter().any(|d| {
+        !matches!(
+            d.value,
+            Value::Condition { .. } | Value::Place { .. } | Value::Time { .. }
+        )
+    });
     let thr = threshold(audience, e.sensitive);
     let verdict = if !describes_person || worst.kappa <= thr {
         Verdict::Ok

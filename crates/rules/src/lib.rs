@@ -20,8 +20,9 @@ pub mod places;
 pub mod tokens;
 pub mod validators;
 
-/// Every detector, in the order they run.
-fn all_detectors() -> Vec<Box<dyn Detector>> {
+/// Every detector, in the order they run (for a registry that adds assessors: see
+/// `clinpost_risk::registry()`).
+pub fn detectors() -> Vec<Box<dyn Detector>> {
     let mut v: Vec<Box<dyn Detector>> = Vec::new();
     v.extend(numbers::detectors());
     v.extend(ids::detectors());
@@ -34,7 +35,7 @@ fn all_detectors() -> Vec<Box<dyn Detector>> {
 }
 
 static REGISTRY: LazyLock<Registry> =
-    LazyLock::new(|| Registry::new(all_detectors()).expect("rule codes and names are unique"));
+    LazyLock::new(|| Registry::new(detectors()).expect("rule codes and names are unique"));
 
 /// The registry of every rule. Built once, on first use.
 pub fn registry() -> &'static Registry {

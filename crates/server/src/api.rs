@@ -12,7 +12,8 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use clinpost_core::{
-    apply_fixes, Account, Audience, Context, Document, FindingView, ReportView, Sensitive, Verdict,
+    apply_fixes, Account, Audience, Context, Document, FindingView, Profile, ReportView, Sensitive,
+    Verdict,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -103,6 +104,9 @@ fn opt_text(v: Value, field: &str) -> Result<Option<Sensitive<String>>, ApiError
     }
 }
 
+const PROFILE_EXPECTED: &str = "context.profile must be an object with optional string fields \
+name, role, workplace, practice, postcode and numbers list_size, patients_per_day";
+
 fn parse_context(map: Map<String, Value>) -> Result<Context, ApiError> {
     let mut ctx = Context::default();
     for (k, v) in map {
@@ -137,9 +141,19 @@ fn parse_context(map: Map<String, Value>) -> Result<Context, ApiError> {
                     ))
                 }
             },
+            "profile" => match v {
+                Value::Null => {}
+                Value::Object(_) => {
+                    // serde's message could quote a value; say what is expected instead.
+                    ctx.profile = Some(serde_json::from_value::<Profile>(v).map_err(|_| {
+                        ApiError::invalid_context(PROFILE_EXPECTED)
+                    })?);
+                }
+                _ => return Err(ApiError::invalid_context(PROFILE_EXPECTED)),
+            },
             _ => {
                 return Err(ApiError::invalid_context(
-                    "\"context\" has an unknown field; the fields are author, audience, account, reply_to",
+                    "\"context\" has an unknown field; the fields are author, audience, account, reply_to, profile",
                 ))
             }
         }
