@@ -28,6 +28,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Start the local web page and HTTP API (http://127.0.0.1:8765/ by default).
     Serve(ServeArgs),
+    /// The private post history: mark posts as posted, list and forget them.
+    History(HistoryArgs),
 }
 
 /// Output format of `check`.
@@ -132,6 +134,16 @@ pub struct Common {
     /// Also apply fixes that change the meaning.
     #[arg(long)]
     pub unsafe_fixes: bool,
+
+    /// The post history to assess against (default: the user's data directory, e.g.
+    /// ~/.local/share/clinpost/history.sqlite, or $CLINPOST_HISTORY). Used for files, standard
+    /// input and JSONL lines without their own context.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_history")]
+    pub history: Option<PathBuf>,
+
+    /// Do not read the post history.
+    #[arg(long)]
+    pub no_history: bool,
 }
 
 #[derive(Debug, Args)]
@@ -220,4 +232,64 @@ fn parse_audience(s: &str) -> Result<Audience, String> {
 
 fn parse_account(s: &str) -> Result<Account, String> {
     s.parse()
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub command: HistoryCommand,
+
+    /// The history store (default: the user's data directory or $CLINPOST_HISTORY).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub history: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Mark posts as posted: record what they reveal (keyed fingerprints, never text).
+    Add(HistoryAddArgs),
+    /// List recorded posts, newest first.
+    List(HistoryListArgs),
+    /// Forget posts by id, or all posts before a date, or everything.
+    Forget(HistoryForgetArgs),
+    /// Print where the history is kept.
+    Path,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryAddArgs {
+    /// Files holding the posts as posted; `-` or none for standard input.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// When it was posted: YYYY-MM-DD (UTC midnight) or a Unix time in seconds [default: now].
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+
+    /// Where it was posted: public, closed-group:N or private:N [default: public].
+    #[arg(long, value_name = "AUDIENCE", value_parser = parse_audience)]
+    pub audience: Option<Audience>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["ids", "all", "before"]))]
+pub struct HistoryForgetArgs {
+    /// Post ids (from `clinpost history list`).
+    #[arg(value_name = "ID")]
+    pub ids: Vec<i64>,
+
+    /// Forget every post.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Forget posts made before this date (YYYY-MM-DD) or Unix time.
+    #[arg(long, value_name = "WHEN")]
+    pub before: Option<String>,
 }

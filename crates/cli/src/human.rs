@@ -301,15 +301,6 @@ fn print_risk(out: &mut impl Write, p: Painter, r: &Risk) -> io::Result<()> {
     for line in &r.explanation {
         writeln!(out, "  {} {line}", p.paint(BLUE, "="))?;
     }
-    for e in &r.earlier {
-        writeln!(
-            out,
-            "  {} combined with your post of {} (history id {})",
-            p.paint(BLUE, "="),
-            e.posted,
-            e.id
-        )?;
-    }
     writeln!(out)?;
     Ok(())
 }

@@ -10,6 +10,7 @@ mod args;
 mod batch;
 mod catalog;
 mod config;
+mod history;
 mod human;
 mod input;
 mod sarif;
@@ -120,6 +121,12 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Command::Serve(a) => serve::run(a),
+        Command::History(a) => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            let code = history::run(a, &mut out)?;
+            out.flush()?;
+            Ok(code)
+        }
     }
 }
 
@@ -135,7 +142,8 @@ fn setup(common: &Common) -> Result<Setup> {
     let registry = clinpost_risk::registry();
     let eff = config::load(common, registry)?;
     let engine = Engine::new(registry, &eff.settings).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let context = config::context(common)?;
+    let mut context = config::context(common)?;
+    context.history = history::for_check(common)?;
     Ok(Setup {
         engine,
         context,

@@ -19,7 +19,10 @@ const CLEAN: &str = "Remember to wash your hands.";
 /// A command run inside `dir` (so no stray clinpost.toml from the tree is picked up).
 fn cmd(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("clinpost").unwrap();
-    c.current_dir(dir).env_remove("NO_COLOR");
+    // A history of its own (absent unless a test records posts), not the user's.
+    c.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env("CLINPOST_HISTORY", dir.join("history.sqlite"));
     c
 }
 

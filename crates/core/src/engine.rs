@@ -465,7 +465,7 @@ fn word_spans(text: &str) -> Vec<(usize, usize, String)> {
             (Some(s), false) => {
                 let raw = &text[s..i];
                 let trimmed = raw.trim_matches(|c| c == '\'' || c == '’');
-                let lead = raw.len() - raw.trim_start_matches(|c| c == '\'' || c == '’').len();
+                let lead = raw.len() - raw.trim_start_matches(['\'', '’']).len();
                 let base = trimmed
                     .strip_suffix("'s")
                     .or_else(|| trimmed.strip_suffix("’s"))

@@ -315,14 +315,20 @@ fn risk_object(
     let mut explanation = a.explanation.clone();
     for e in &earlier {
         explanation.push(format!(
-            "Combined with your post of {} ({}): readers who saw both can put the details together.",
+            "Combined with your post of {} (history id {}; {}): readers who saw both can put the \
+             details together.",
             e.posted,
+            e.id,
             if e.back_reference {
                 "this post refers back to it".to_string()
             } else {
                 format!(
                     "it shares the {}",
-                    e.shared.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                    e.shared
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             }
         ));

@@ -101,7 +101,8 @@ pub fn refers_back(text: &str) -> bool {
             .any(|w| PERSON_WORDS.contains(&w))
 }
 
-fn date(secs: i64) -> String {
+/// The UTC date (YYYY-MM-DD) of a Unix time.
+pub fn date(secs: i64) -> String {
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm, public domain maths).
     let z = secs.div_euclid(86_400) + 719_468;
     let era = z.div_euclid(146_097);
