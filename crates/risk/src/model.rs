@@ -44,6 +44,9 @@ const DISTRICT: u64 = 25_000;
 const COUNTY: u64 = 600_000;
 const REGION: u64 = 6_000_000;
 
+/// κ at or above which the risk alone makes a post `do-not-post` (level very high).
+pub const DO_NOT_POST: f64 = 0.5;
+
 /// Most details the generalisation search varies (4 bits each in a u64); others stay as stated.
 const MAX_SEARCH_DETAILS: usize = 16;
 /// Most lattice nodes the search evaluates.
@@ -769,8 +772,12 @@ fn sig2(x: f64) -> f64 {
 
 /// "12,000", "1.2 million": a count rounded to two significant figures.
 pub(crate) fn fmt_big(n: f64) -> String {
-    if n >= 1e9 {
+    if n >= 1e11 {
+        format!("{:.0} billion", n / 1e9)
+    } else if n >= 1e9 {
         format!("{:.1} billion", n / 1e9)
+    } else if n >= 1e8 {
+        format!("{:.0} million", n / 1e6)
     } else if n >= 1e6 {
         format!("{:.1} million", n / 1e6)
     } else {
@@ -1249,12 +1256,10 @@ impl Model {
                 (Rung::Time(w), _) if !insider => time_words(w),
                 _ => continue,
             };
+            // A time's fraction is what is left of p once every other factor is taken out
+            // (filled in below, when all of them are known).
             let fraction = match r {
                 Rung::Fraction(f) => f,
-                Rung::Time(_) => {
-                    let parts: f64 = out.iter().map(|f| f.fraction).product();
-                    (e.stranger.p / parts.max(1e-300)).min(1.0)
-                }
                 _ => 1.0,
             };
             out.push(Factor {
@@ -1265,13 +1270,23 @@ impl Model {
         }
         // Only the narrowest time detail counts: keep one time factor.
         if !insider {
+            let is_time =
+                |f: &Factor| f.details.len() == 1 && self.ladders[f.details[0]].kind == "time";
             let mut seen_time = false;
             out.retain(|f| {
-                let is_time = self.ladders[f.details[0]].kind == "time" && f.details.len() == 1;
-                let keep = !(is_time && seen_time);
-                seen_time |= is_time;
+                let t = is_time(f);
+                let keep = !(t && seen_time);
+                seen_time |= t;
                 keep
             });
+            let others: f64 = out
+                .iter()
+                .filter(|f| !is_time(f))
+                .map(|f| f.fraction)
+                .product();
+            for f in out.iter_mut().filter(|f| is_time(f)) {
+                f.fraction = (e.stranger.p / others.max(1e-300)).min(1.0);
+            }
         }
         out
     }
@@ -1321,9 +1336,12 @@ pub fn assess(details: &[Detail], author: &AuthorProfile, audience: Audience) ->
         )
     });
     let thr = threshold(audience, e.sensitive);
+    // Over the audience's threshold the post needs a look (caution); at κ ≥ 0.5 — more likely
+    // than not only the patient matches, RISK-MODEL §3.4 "probably describes one identifiable
+    // person" — it must not go out as it is.
     let verdict = if !describes_person || worst.kappa <= thr {
         Verdict::Ok
-    } else if worst.kappa >= 0.2 {
+    } else if worst.kappa >= DO_NOT_POST {
         Verdict::DoNotPost
     } else {
         Verdict::Caution
@@ -1692,5 +1710,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn stranger_factors_multiply_to_p_whatever_the_order() {
+        let details = vec![
+            d(Value::Time { window_days: 0.5 }),
+            d(Value::Age(AgeRange { lo: 82, hi: 82 })),
+            d(Value::Sex(Sex::Male)),
+            d(Value::LabValue {
+                fraction: 1e-5,
+                exact: true,
+            }),
+        ];
+        let a = assess(&details, &AuthorProfile::default(), Audience::Public);
+        let prod: f64 = a.stranger.factors.iter().map(|f| f.fraction).product();
+        let p = a.stranger.metrics.p;
+        assert!(
+            (prod / p - 1.0).abs() < 1e-9,
+            "{prod} vs {p}: {:?}",
+            a.stranger.factors
+        );
     }
 }
