@@ -6,7 +6,8 @@
 // Builds nothing: it starts the given binary as `clinpost serve --port 0`, waits for the URL it
 // prints once it is listening, drives the page with playwright-core, and stops the server at the
 // end whatever happens. Prints one line per test and a closing `e2e: N passed, N failed`; exits
-// non-zero when a test failed. Saves docs/screenshot.png (desktop width, findings highlighted).
+// non-zero when a test failed. Saves docs/screenshot.png (desktop width: the "top trumps" post of
+// a named GP to a closed group, with its quasi-identifiers highlighted and the risk panel).
 'use strict';
 
 const { spawn } = require('node:child_process');
@@ -24,6 +25,11 @@ const START_TIMEOUT_MS = 20000;
 const STEP_TIMEOUT_MS = 10000;
 
 const DRAFT = 'Seen Mr Pennington today, NHS 943 476 5919, doing well.';
+// The sum of information: no name, yet the patient's daughter recognised him.
+const TOP_TRUMPS = '82yo man, PSA of 4,850, from clinic this morning. Top trumps!';
+const TEACHING = 'AF is common in people over 65; anticoagulation reduces stroke risk.';
+// Words of the drafts above that must never reach the browser console.
+const DRAFT_CANARIES = ['Pennington', '943 476 5919', '4,850', 'Top trumps', 'anticoagulation'];
 
 // ---- a tiny sequential runner (the steps share one server, browser and page) -----------------
 const results = [];
@@ -124,6 +130,7 @@ async function main() {
   let userDataDir = null;
   const foreign = [];
   const consoleErrors = [];
+  const consoleTexts = [];
   let origin = '';
   let page = null;
 
@@ -180,6 +187,7 @@ async function main() {
         if (new URL(u).origin !== origin) foreign.push(u);
       });
       page.on('console', (msg) => {
+        consoleTexts.push(msg.text());
         if (msg.type() === 'error') consoleErrors.push(msg.text());
       });
       page.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -193,7 +201,7 @@ async function main() {
       const privacy = await page.locator('#privacy-note').innerText();
       assert.match(privacy, /Nothing leaves this computer/);
       // Some browsers' cloud spell-checkers send the text of checked fields away.
-      for (const id of ['draft', 'ctx-author']) {
+      for (const id of ['draft', 'ctx-author', 'ctx-practice', 'ctx-postcode']) {
         assert.equal(await page.locator('#' + id).getAttribute('spellcheck'), 'false', `#${id} has spell-check off`);
       }
       // The stylesheet loaded (CSP would block an inline one): the editor's backdrop is styled.
@@ -285,17 +293,6 @@ async function main() {
       // The safe version is shown.
       const safe = await page.locator('#safe-text').innerText();
       assert.ok(!safe.includes('943 476 5919') && !safe.includes('Pennington'), `safe version: ${safe}`);
-    });
-
-    await step('screenshot of the page with findings highlighted (docs/screenshot.png)', async () => {
-      fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-      await page.evaluate(() => {
-        if (document.activeElement) document.activeElement.blur();
-        window.scrollTo(0, 0);
-      });
-      await page.screenshot({ path: SCREENSHOT, fullPage: false });
-      const size = fs.statSync(SCREENSHOT).size;
-      assert.ok(size > 10000, `screenshot is ${size} bytes`);
     });
 
     await step('keyboard: Tab from the draft reaches a fix button; Enter applies it', async () => {
@@ -407,6 +404,224 @@ async function main() {
       await page.locator('#ctx-author').fill('');
     });
 
+    await step('author profile: role, practice, postcode and list size are sent as context.profile (filled fields only)', async () => {
+      const sentWith = (want) =>
+        page.waitForRequest((req) => {
+          if (!req.url().endsWith('/v1/check') || req.method() !== 'POST') return false;
+          const ctx = (JSON.parse(req.postData() || '{}') || {}).context || {};
+          return JSON.stringify(ctx.profile) === JSON.stringify(want);
+        });
+      await page.locator('#draft').fill(DRAFT);
+      await waitVerdict(page, 'do-not-post', 'do not post');
+      let sent = sentWith({ role: 'GP' });
+      await page.locator('#ctx-role').selectOption('GP');
+      await (await sent).response();
+      sent = sentWith({ role: 'GP', practice: 'H81034', postcode: 'GU1 4AA', list_size: 8815 });
+      await page.locator('#ctx-practice').fill('H81034');
+      await page.locator('#ctx-postcode').fill('GU1 4AA');
+      await page.locator('#ctx-list-size').fill('8815');
+      const req = await sent;
+      const profile = JSON.parse(req.postData()).context.profile;
+      assert.equal(typeof profile.list_size, 'number', 'list_size is sent as a number');
+      await req.response();
+      // An invalid list size is flagged and left out; emptied fields are left out.
+      sent = sentWith({ role: 'GP', practice: 'H81034' });
+      await page.locator('#ctx-list-size').fill('0');
+      assert.equal(await page.locator('#ctx-list-size').getAttribute('aria-invalid'), 'true');
+      assert.ok(await page.locator('#ctx-list-size-error').isVisible(), 'the error is shown');
+      await page.locator('#ctx-postcode').fill('');
+      await (await sent).response();
+      await page.locator('#ctx-list-size').fill('');
+      assert.equal(await page.locator('#ctx-list-size').getAttribute('aria-invalid'), 'false');
+      // Persisted with the rest of the context, as the author is; the draft never is.
+      const stored = await page.evaluate(() => JSON.stringify(Object.assign({}, window.localStorage)));
+      assert.match(stored, /H81034/);
+      for (const c of DRAFT_CANARIES) assert.ok(!stored.includes(c), `localStorage holds no draft text: ${stored}`);
+    });
+
+    await step('risk panel: the "top trumps" post of a named GP to a closed group of 5,000 is very high risk', async () => {
+      await page.locator('#ctx-audience').selectOption('closed-group');
+      await page.locator('#ctx-members').fill('5000');
+      await page.locator('#ctx-role').selectOption('GP');
+      await page.locator('#ctx-practice').fill('H81034');
+      await page.locator('#draft').fill(TOP_TRUMPS);
+      await waitVerdict(page, 'do-not-post', 'do not post');
+      const panel = page.locator('#risk');
+      await panel.waitFor({ state: 'visible' });
+      const level = await panel.getAttribute('data-level');
+      assert.ok(['high', 'very-high'].includes(level), `level ${level}`);
+      assert.match(await page.locator('#risk-level').innerText(), /high risk/i);
+      const text = await panel.innerText();
+      assert.match(text, /Who could recognise this patient\?/);
+      assert.match(text, /do not post/i);
+      assert.match(text, /About 1 person matches.*\(\u03ba 1\.00; threshold 0\.09 for this audience\)/);
+      assert.match(text, /Counted among: a practice list of [0-9,]+/);
+      assert.match(text, /Someone who knows when you saw the patient/, 'the insider view');
+      // The explanation (the arithmetic) names the practice list.
+      const explanation = await panel.evaluate((p) => p.querySelector('#risk-lead').textContent + ' ' + p.querySelector('#risk-explanation').textContent);
+      assert.match(explanation, /practice list/);
+      assert.match(explanation, /k = 1 \+ \(/, 'shows the arithmetic');
+      // Suggestions, each with its advice, and the numbers after them.
+      const advice = await page.locator('#risk-suggestions > li .risk-advice').allInnerTexts();
+      assert.ok(advice.length >= 1 && advice.some((a) => /test result/i.test(a)), `advice: ${advice.join(' | ')}`);
+      assert.match(await page.locator('#risk-after').innerText(), /^After these changes: about \d+ people, \u03ba 0\.\d\d \((very low|low)\)\.$/);
+      // The details are highlighted as quasi-identifiers, with their own legend entry and a
+      // dashed underline (not colour alone).
+      const ms = await marks(page);
+      const quasi = ms.filter((m) => m.category === 'quasi-identifier');
+      assert.ok(quasi.some((m) => m.text === 'PSA of 4,850'), JSON.stringify(ms));
+      assert.ok(quasi.some((m) => m.text === 'this morning'), JSON.stringify(ms));
+      const decoration = await page.$eval('#backdrop mark[data-category="quasi-identifier"]', (m) => getComputedStyle(m).textDecorationStyle);
+      assert.equal(decoration, 'dashed');
+      assert.match(await page.locator('.legend').innerText(), /Quasi-identifier/);
+      assert.match(await page.locator('.legend [data-count="quasi-identifier"]').innerText(), /^\(\d+\)$/, 'the legend counts them');
+
+      // The README's screenshot: this post, its highlights and the panel.
+      fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+      await page.setViewportSize({ width: 1280, height: 1000 });
+      await page.evaluate(() => {
+        if (document.activeElement) document.activeElement.blur();
+        window.scrollTo(0, 0);
+      });
+      const box = await panel.boundingBox();
+      assert.ok(box && box.y + box.height <= 1000, `the panel fits the screenshot: ${JSON.stringify(box)}`);
+      await page.screenshot({ path: SCREENSHOT, fullPage: false });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      const size = fs.statSync(SCREENSHOT).size;
+      assert.ok(size > 10000, `screenshot is ${size} bytes`);
+    });
+
+    await step('risk panel: a suggestion button is keyboard-reachable and applies its change at its span', async () => {
+      await page.locator('#draft').focus();
+      let reached = false;
+      for (let i = 0; i < 20 && !reached; i++) {
+        await page.keyboard.press('Tab');
+        reached = await page.evaluate(() => document.activeElement.classList.contains('suggest-btn'));
+      }
+      assert.ok(reached, 'Tab from the draft reaches a suggestion button');
+      const before = await page.locator('#draft').inputValue();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((b) => document.getElementById('draft').value !== b, before);
+      await page.waitForFunction(() => document.getElementById('verdict').dataset.pending !== 'true' && !document.getElementById('editor').classList.contains('is-stale'));
+      const after = await page.locator('#draft').inputValue();
+      assert.equal(after, '82yo man, from clinic this morning. Top trumps!', 'the test result went, and its comma with it');
+      const focused = await page.evaluate(() => document.activeElement && document.getElementById('risk').contains(document.activeElement));
+      assert.ok(focused, 'focus stays in the risk panel');
+      // Undo for the next step.
+      await page.locator('#draft').fill(TOP_TRUMPS);
+      await waitVerdict(page, 'do-not-post', 'do not post');
+    });
+
+    await step('risk panel: making the suggested changes brings the risk down', async () => {
+      const before = await page.locator('#draft').inputValue();
+      const all = page.locator('#risk-apply-all');
+      if (await all.isVisible()) {
+        await all.click();
+      } else {
+        await page.locator('#risk-suggestions .suggest-btn').first().click();
+      }
+      await page.waitForFunction((b) => document.getElementById('draft').value !== b, before);
+      await page.waitForFunction(() => {
+        const v = document.getElementById('verdict');
+        return v.dataset.pending !== 'true' && !document.getElementById('editor').classList.contains('is-stale');
+      });
+      const text = await page.locator('#draft').inputValue();
+      assert.ok(!text.includes('4,850'), text);
+      const panel = page.locator('#risk');
+      const state = await panel.evaluate((p) => ({ hidden: p.hidden, level: p.dataset.level, verdict: p.dataset.verdict }));
+      assert.ok(
+        state.hidden || ['low', 'very-low'].includes(state.level) || ['ok', 'caution'].includes(state.verdict),
+        `risk after the changes: ${JSON.stringify(state)}`,
+      );
+      if (state.verdict === 'ok') {
+        assert.match(await page.locator('#risk-compact').innerText(), /^Low risk of recognition: about \d+ people match/);
+        assert.equal(await page.locator('#risk-full').isVisible(), false);
+        await waitVerdict(page, 'ok', 'ok to post');
+      }
+    });
+
+    await step('risk panel: a teaching post is ok, with no high-risk panel', async () => {
+      await page.locator('#draft').fill(TEACHING);
+      await waitVerdict(page, 'ok', 'ok to post');
+      const panel = await page.locator('#risk').evaluate((p) => ({
+        hidden: p.hidden,
+        verdict: p.dataset.verdict,
+        full: !p.querySelector('#risk-full').hidden,
+        compact: p.querySelector('#risk-compact').textContent,
+      }));
+      assert.ok(panel.hidden || panel.verdict === 'ok', JSON.stringify(panel));
+      assert.equal(panel.full, false, 'no full risk panel');
+      if (!panel.hidden) assert.match(panel.compact, /^Low risk of recognition/);
+      assert.equal(await page.locator('#risk-level').isVisible(), false);
+      assert.equal(await page.locator('#backdrop mark').count(), 0, 'nothing highlighted');
+    });
+
+    await step('risk panel: earlier posts and a suggestion with a replacement (answer stubbed)', async () => {
+      // `clinpost serve` keeps no post history, so an answer that combines earlier posts is stubbed.
+      const draftText = '82yo man with a rare cancer, better today.';
+      const risk = {
+        level: 'medium', verdict: 'caution', k: 6.2, p_unique: 0.002, kappa: 0.161, threshold: 0.09,
+        audience: 'closed-group:5000', population: 8198,
+        base: { kind: 'practice', label: 'a practice list of 8,815', why: 'stub' },
+        details: [{ kind: 'age', start: 0, end: 4, utf16_start: 0, utf16_end: 4, used: true }],
+        suggestions: [{ kind: 'age', start: 0, end: 4, utf16_start: 0, utf16_end: 4, drop: false, advice: 'an age band ("in his 80s") instead of the age', replacement: 'in his 80s' }],
+        after: { population: 8198, k: 40, kappa: 0.025, level: 'very-low' },
+        earlier: [{ id: 7, posted: '2025-11-20', shared: ['age', 'condition'], back_reference: true }],
+        explanation: ['About 6 people on a practice list of 8,815 match.', 'Threshold for this audience (closed-group:5000): \u03ba \u2264 0.09.'],
+      };
+      await page.route('**/v1/check', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ verdict: 'caution', findings: [], fixed: draftText, risk }) }),
+      );
+      try {
+        await page.locator('#draft').fill(draftText);
+        await waitVerdict(page, 'caution', 'caution');
+        assert.equal(await page.locator('#risk').getAttribute('data-level'), 'medium');
+        assert.match(await page.locator('#risk-level').innerText(), /Medium risk/);
+        const earlier = await page.locator('#risk-earlier-list > li').allInnerTexts();
+        assert.equal(earlier.length, 1);
+        assert.match(earlier[0], /2025-11-20.*#7.*shares age, condition; this post refers back to it/);
+        // A detail no finding covers is still highlighted as a quasi-identifier.
+        const ms = await marks(page);
+        assert.deepEqual(ms.map((m) => [m.text, m.category]), [['82yo', 'quasi-identifier']]);
+        const btn = page.locator('#risk-suggestions .suggest-btn');
+        assert.equal(await btn.innerText(), 'Replace with \u201cin his 80s\u201d');
+        await btn.click();
+        await page.waitForFunction(() => document.getElementById('draft').value.startsWith('in his 80s man'));
+      } finally {
+        await page.unroute('**/v1/check');
+      }
+    });
+
+    await step('risk panel at phone width (390x844): readable, no horizontal scroll', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.locator('#draft').fill(TOP_TRUMPS);
+      await waitVerdict(page, 'do-not-post', 'do not post');
+      await page.locator('#risk-full').waitFor({ state: 'visible' });
+      await page.locator('#risk-working summary').click();
+      const layout = await page.evaluate(() => {
+        const d = document.documentElement;
+        const risk = document.getElementById('risk');
+        const r = risk.getBoundingClientRect();
+        const outside = Array.from(risk.querySelectorAll('*'))
+          .filter((n) => n.getClientRects().length)
+          .map((n) => n.getBoundingClientRect())
+          .filter((b) => b.right > r.right + 1 || b.left < r.left - 1).length;
+        const buttons = Array.from(risk.querySelectorAll('button')).filter((b) => !b.hidden).map((b) => b.getBoundingClientRect().height);
+        return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, left: r.left, right: r.right, riskScroll: risk.scrollWidth, riskClient: risk.clientWidth, outside, buttons };
+      });
+      assert.ok(layout.scrollWidth <= layout.clientWidth, `no horizontal scroll: ${JSON.stringify(layout)}`);
+      assert.ok(layout.left >= 0 && layout.right <= layout.clientWidth, `the panel fits the screen: ${JSON.stringify(layout)}`);
+      assert.ok(layout.riskScroll <= layout.riskClient, `nothing overflows the panel: ${JSON.stringify(layout)}`);
+      assert.equal(layout.outside, 0, `no element sticks out of the panel: ${JSON.stringify(layout)}`);
+      assert.ok(layout.buttons.length >= 1 && layout.buttons.every((h) => h >= 40), `buttons are easy to tap: ${JSON.stringify(layout)}`);
+      await page.locator('#risk-working summary').click();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      // Back to the defaults for the next steps.
+      await page.locator('#ctx-audience').selectOption('public');
+      await page.locator('#ctx-role').selectOption('');
+      await page.locator('#ctx-practice').fill('');
+    });
+
     await step('rapid typing ends in the state of the final text (stale answers ignored)', async () => {
       const draft = page.locator('#draft');
       await draft.fill('');
@@ -472,9 +687,11 @@ async function main() {
       await page.setViewportSize({ width: 1280, height: 900 });
     });
 
-    await step('the page made no request to any other origin, and no console errors', async () => {
+    await step('the page made no request to any other origin, no console errors, no draft text in the console', async () => {
       assert.deepEqual(foreign, [], `requests to other origins: ${foreign.join(', ')}`);
       assert.deepEqual(consoleErrors, [], `console errors: ${consoleErrors.join(' | ')}`);
+      const leaked = consoleTexts.filter((t) => DRAFT_CANARIES.some((c) => t.includes(c)));
+      assert.deepEqual(leaked, [], 'no draft text in the console');
     });
   } catch (err) {
     if (!results.some((r) => !r.ok)) {

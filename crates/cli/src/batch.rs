@@ -477,7 +477,7 @@ mod tests {
             "{\"id\": \"a\", \"text\": \"fine\"}\n{\"id\": \"b\", \"text\": \"boom CANARY\"}\n{\"id\": \"c\", \"text\": \"fine\"}\n",
         )
         .unwrap();
-        let registry = clinpost_risk::registry();
+        let registry = clinpost_registry::registry();
         let engine = Engine::new(registry, &Default::default()).unwrap();
         let ctx = Context::default();
         let batch = Batch {
@@ -520,7 +520,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.jsonl");
         std::fs::write(&path, "{\"text\": \"a\"}\n{\"text\": \"b\"}\n").unwrap();
-        let engine = Engine::new(clinpost_risk::registry(), &Default::default()).unwrap();
+        let engine = Engine::new(clinpost_registry::registry(), &Default::default()).unwrap();
         let ctx = Context::default();
         for warn in [false, true] {
             let batch = Batch {

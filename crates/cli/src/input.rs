@@ -83,9 +83,29 @@ impl Source {
     /// Read the whole document as UTF-8 text (at most [`MAX_BYTES`]).
     pub fn read_text(&self) -> Result<String> {
         let name = self.display_name();
-        let reader = self.open()?;
-        read_limited(reader, &name)
+        let buf = read_bytes_limited(self.open()?, &name)?;
+        into_utf8(buf).map_err(|e| anyhow::anyhow!("{name}: {e}"))
     }
+
+    /// Read a document that may be text or an image (recognised by content, not by name).
+    pub fn read(&self) -> Result<Input> {
+        let name = self.display_name();
+        let buf = read_bytes_limited(self.open()?, &name)?;
+        if let Some(format) = clinpost_media::detect(&buf) {
+            return Ok(Input::Image(buf, format));
+        }
+        into_utf8(buf)
+            .map(Input::Text)
+            .map_err(|e| anyhow::anyhow!("{name}: {e}"))
+    }
+}
+
+/// What a source holds.
+pub enum Input {
+    /// UTF-8 text: a post.
+    Text(String),
+    /// An image, by content.
+    Image(Vec<u8>, clinpost_media::Format),
 }
 
 /// Whether a path argument is more likely a post than a file name: it holds whitespace or is
@@ -126,6 +146,10 @@ pub fn read_text(p: &Path, what: &str) -> Result<String> {
 }
 
 fn read_limited(reader: impl Read, name: &str) -> Result<String> {
+    into_utf8(read_bytes_limited(reader, name)?).map_err(|e| anyhow::anyhow!("{name}: {e}"))
+}
+
+fn read_bytes_limited(reader: impl Read, name: &str) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     reader
         .take(MAX_BYTES + 1)
@@ -134,7 +158,7 @@ fn read_limited(reader: impl Read, name: &str) -> Result<String> {
     if buf.len() as u64 > MAX_BYTES {
         bail!("{name}: input is over the {} MiB limit", MAX_BYTES >> 20);
     }
-    into_utf8(buf).map_err(|e| anyhow::anyhow!("{name}: {e}"))
+    Ok(buf)
 }
 
 /// Convert to a `String`, or describe where the first invalid byte is (never what it is).

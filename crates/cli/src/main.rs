@@ -13,6 +13,7 @@ mod config;
 mod history;
 mod human;
 mod input;
+mod media;
 mod sarif;
 mod serve;
 
@@ -26,7 +27,7 @@ use clap::Parser;
 use clinpost_core::{Context, Document, Engine, Report, ReportView, Verdict};
 
 use args::{CheckArgs, Cli, ColorChoice, Command, Common, FailOn, FixArgs, Format};
-use input::Source;
+use input::{Input, Source};
 
 /// What a run found, for the exit status.
 #[derive(Debug, Default)]
@@ -110,13 +111,13 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Fix(a) => fix(a),
         Command::Rules(a) => {
             let mut out = BufWriter::new(io::stdout().lock());
-            catalog::rules(&mut out, clinpost_risk::registry(), a.format)?;
+            catalog::rules(&mut out, clinpost_registry::registry(), a.format)?;
             out.flush()?;
             Ok(0)
         }
         Command::Explain(a) => {
             let mut out = BufWriter::new(io::stdout().lock());
-            catalog::explain(&mut out, clinpost_risk::registry(), &a.rule)?;
+            catalog::explain(&mut out, clinpost_registry::registry(), &a.rule)?;
             out.flush()?;
             Ok(0)
         }
@@ -139,7 +140,7 @@ struct Setup {
 }
 
 fn setup(common: &Common) -> Result<Setup> {
-    let registry = clinpost_risk::registry();
+    let registry = clinpost_registry::registry();
     let eff = config::load(common, registry)?;
     let engine = Engine::new(registry, &eff.settings).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut context = config::context(common)?;
@@ -206,19 +207,30 @@ fn check(a: CheckArgs) -> Result<u8> {
     let mut tally = human::Tally::default();
     let mut json_views: Vec<ReportView> = Vec::new();
     let mut sarif = sarif::Sarif::new();
-    let registry = clinpost_risk::registry();
+    let registry = clinpost_registry::registry();
     for src in &s.sources {
-        let text = match src.read_text() {
-            Ok(t) => t,
+        let (text, report, fixed) = match src.read() {
+            Ok(Input::Text(text)) => {
+                let doc = Document::new(&text, &s.context);
+                let report = s.engine.check(&doc);
+                let fixed = fix.map(|u| s.engine.fix(&doc, u));
+                (text, report, fixed)
+            }
+            Ok(Input::Image(bytes, _)) => {
+                match media::check(&s.engine, &bytes, &s.context, &src.display_name()) {
+                    Ok(report) => (String::new(), report, None),
+                    Err(e) => {
+                        report_error(&mut outcome, &e);
+                        continue;
+                    }
+                }
+            }
             Err(e) => {
                 report_error(&mut outcome, &e);
                 continue;
             }
         };
-        let doc = Document::new(&text, &s.context);
-        let report = s.engine.check(&doc);
         outcome.add(&report);
-        let fixed = fix.map(|u| s.engine.fix(&doc, u));
         match format {
             Format::Human => {
                 tally.add(&report);
@@ -315,8 +327,17 @@ fn fix(a: FixArgs) -> Result<u8> {
     let mut unsettled = 0usize;
     let mut fixed_texts: Vec<(String, String)> = Vec::new();
     for src in &s.sources {
-        let text = match src.read_text() {
-            Ok(t) => t,
+        let text = match src.read() {
+            Ok(Input::Text(t)) => t,
+            Ok(Input::Image(bytes, format)) => {
+                if many {
+                    bail!(
+                        "{}: an image is fixed on its own: clinpost fix PHOTO -o CLEAN",
+                        src.display_name()
+                    );
+                }
+                return fix_image(&s, &bytes, format, src, a.output.as_deref());
+            }
             Err(e) => {
                 report_error(&mut outcome, &e);
                 continue;
@@ -387,6 +408,38 @@ fn fix(a: FixArgs) -> Result<u8> {
         }
     }
     Ok(exit_code(&outcome, s.fail_on))
+}
+
+/// `clinpost fix PHOTO`: the picture without its metadata, to `-o FILE` (atomically) or to a
+/// standard output that is not a terminal.
+fn fix_image(
+    s: &Setup,
+    bytes: &[u8],
+    format: clinpost_media::Format,
+    src: &Source,
+    output: Option<&Path>,
+) -> Result<u8> {
+    let name = src.display_name();
+    let report = media::check(&s.engine, bytes, &s.context, &name)?;
+    let clean = media::strip(bytes, format, &name)?;
+    match output {
+        Some(path) => clinpost_media::write_atomically(path, &clean)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        None => {
+            if io::stdout().is_terminal() {
+                bail!("{name}: the clean picture is binary; write it with -o FILE");
+            }
+            let mut out = io::stdout().lock();
+            out.write_all(&clean)?;
+            out.flush()?;
+        }
+    }
+    eprintln!(
+        "{name}: {} metadata finding{} removed; pixels unchanged",
+        report.findings.len(),
+        if report.findings.len() == 1 { "" } else { "s" }
+    );
+    Ok(0)
 }
 
 /// Write `path` through a temporary file in the same directory and rename it into place, so a

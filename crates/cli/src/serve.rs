@@ -22,7 +22,7 @@ pub fn run(a: ServeArgs) -> Result<u8> {
         ignore: a.ignore.clone(),
         ..Default::default()
     };
-    let settings = crate::config::load(&common, clinpost_risk::registry())?.settings;
+    let settings = crate::config::load(&common, clinpost_registry::registry())?.settings;
     let options = Options {
         settings,
         cors_origins: a.cors_origins,
@@ -32,7 +32,8 @@ pub fn run(a: ServeArgs) -> Result<u8> {
         any_host: !a.bind.is_loopback(),
         ..Options::default()
     };
-    let state = AppState::new(clinpost_risk::registry(), options).map_err(|e| anyhow!("{e}"))?;
+    let state =
+        AppState::new(clinpost_registry::registry(), options).map_err(|e| anyhow!("{e}"))?;
     // A panic message could quote a draft: main's panic hook prints where it happened, not what
     // it said. The request still gets a JSON 500 from the server's panic layer.
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -362,6 +362,25 @@ impl<'r> Engine<'r> {
         }
     }
 
+    /// Applies the settings (rules switched off, severity overrides) to findings made outside
+    /// [`Engine::check`]: an image's metadata, text found in a file. Returns them sorted.
+    pub fn settle_external(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        let mut out: Vec<Finding> = findings
+            .into_iter()
+            .filter_map(|mut f| {
+                let over = self.rule_state(f.rule)?;
+                if let Some(sev) = over {
+                    f.severity = sev;
+                }
+                Some(f)
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code))
+        });
+        out
+    }
+
     /// Drops findings of disabled rules, with bad spans or inside allowed phrases, and applies
     /// severity overrides.
     fn settle(

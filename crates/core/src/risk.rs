@@ -35,6 +35,9 @@ pub struct Risk {
     pub level: &'static str,
     /// The verdict the risk alone implies.
     pub verdict: Verdict,
+    /// False when nothing in the post describes a particular person (only conditions, places
+    /// and times: a teaching post); the verdict is then `ok` whatever the numbers.
+    pub describes_person: bool,
     /// Expected number of people matching, the patient included (worse view).
     pub k: f64,
     /// Probability nobody else matches (worse view).
@@ -70,7 +73,7 @@ pub struct Risk {
 /// The base population.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RiskBase {
-    /// "practice", "caseload", "place", "area" or "nation".
+    /// "practice", "caseload", "place" or "nation".
     pub kind: &'static str,
     /// In words: "a practice list of 8,815".
     pub label: String,

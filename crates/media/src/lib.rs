@@ -61,6 +61,21 @@ use clinpost_core::Finding;
 pub use error::MediaError;
 pub use rules::{MetadataText, DATE, GPS_LOCATION, HIDDEN, IDENTITY, PLACE, RULES, TEXT};
 
+/// The media rules as a [`Detector`](clinpost_core::Detector), so that a registry lists them
+/// (`clinpost rules`, `explain`, selectors and severity overrides). Its text check finds nothing:
+/// media findings come from [`inspect`], and the caller passes them through
+/// [`Engine::settle_external`](clinpost_core::Engine::settle_external).
+#[derive(Debug, Default)]
+pub struct MediaRules;
+
+impl clinpost_core::Detector for MediaRules {
+    fn rules(&self) -> &'static [&'static clinpost_core::RuleMeta] {
+        RULES
+    }
+
+    fn check(&self, _doc: &clinpost_core::Document<'_>, _out: &mut Vec<Finding>) {}
+}
+
 /// An image container format, recognised by content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {

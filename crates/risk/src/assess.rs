@@ -121,8 +121,9 @@ fn profile_key(p: &Profile) -> String {
 ///
 /// - Identifiable unless the account is pseudonymous (when nothing is said the author is
 ///   assumed identifiable and the audience public: issue 4 item 4).
-/// - The structured profile wins; otherwise the free-text author line "Dr A B, GP, Practice,
-///   Town" is read part by part: a role word, a postcode, a practice name or ODS code.
+/// - The structured profile wins; the free-text author line "Dr A B, GP, Practice, Town" fills
+///   what it leaves out, read part by part: a role word, a postcode, a practice name or ODS
+///   code (the profile's practice is tried first).
 /// - A practice is found by ODS code, by postcode, or by name (several practices share a name:
 ///   a postcode or town part narrows them; if it stays ambiguous, the smallest list is taken,
 ///   the conservative choice).
@@ -150,12 +151,14 @@ pub fn author_profile(
         for v in [&p.practice, &p.workplace].into_iter().flatten() {
             names.push(v.expose().trim().to_string());
         }
-    } else if let Some(line) = line {
+    }
+    if let Some(line) = line {
         let mut parts = line
             .split([',', ';'])
             .map(str::trim)
             .filter(|p| !p.is_empty());
-        a.name = parts.next().map(str::to_string);
+        let name = parts.next().map(str::to_string);
+        a.name = a.name.take().or(name);
         for part in parts {
             let role = role_of(part);
             if role != Role::Other {
@@ -163,7 +166,9 @@ pub fn author_profile(
                     a.role = role;
                 }
             } else if looks_like_postcode(part) {
-                a.postcode = Some(part.to_string());
+                if a.postcode.is_none() {
+                    a.postcode = Some(part.to_string());
+                }
             } else {
                 names.push(part.to_string());
             }
@@ -336,6 +341,7 @@ fn risk_object(
     Risk {
         level: a.level.as_str(),
         verdict: a.verdict,
+        describes_person: a.describes_person,
         k: round3(a.k),
         p_unique: round3(a.p_unique),
         kappa: round3(a.kappa),

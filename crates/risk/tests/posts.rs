@@ -144,3 +144,22 @@ fn risk_messages_hold_no_draft_text() {
         assert!(!all.contains(word), "{word} leaked: {all}");
     }
 }
+
+#[test]
+fn a_profile_and_an_author_line_are_merged() {
+    // The page sends a role from its menu and the practice in the author line.
+    let ctx = Context {
+        author: Some(Sensitive("Dr A B, H81034".into())),
+        profile: Some(Profile {
+            role: Some("GP".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let risk = check(TOP_TRUMPS, &ctx).risk.unwrap();
+    assert_eq!(risk.base.kind, "practice", "{risk:#?}");
+    assert!(risk.describes_person);
+    let teaching = check("AF is common in people over 65.", &ctx).risk.unwrap();
+    assert!(!teaching.describes_person);
+    assert_eq!(teaching.verdict, Verdict::Ok);
+}

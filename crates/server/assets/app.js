@@ -38,6 +38,19 @@
     'Seen Mr Pennington today, NHS 943 476 5919, doing well after his fall. ' +
     'Lovely man, 94 and still gardening!';
   const STORAGE_KEY = 'clinpost.context.v1';
+  const RISK_LEVELS = {
+    'very-low': 'Very low',
+    low: 'Low',
+    medium: 'Medium',
+    high: 'High',
+    'very-high': 'Very high',
+  };
+  const RISK_VERDICTS = {
+    ok: 'OK for this audience',
+    caution: 'Caution: review before posting',
+    'do-not-post': 'Do not post',
+  };
+  const ROLES = ['GP', 'hospital', 'ED', 'ward', 'community', 'other'];
 
   const $ = (id) => document.getElementById(id);
   const el = {
@@ -63,6 +76,29 @@
     membersLabel: $('ctx-members-label'),
     members: $('ctx-members'),
     membersError: $('ctx-members-error'),
+    role: $('ctx-role'),
+    practice: $('ctx-practice'),
+    postcode: $('ctx-postcode'),
+    listSize: $('ctx-list-size'),
+    listSizeError: $('ctx-list-size-error'),
+    risk: $('risk'),
+    riskFull: $('risk-full'),
+    riskHeading: $('risk-heading'),
+    riskLevel: $('risk-level'),
+    riskVerdict: $('risk-verdict'),
+    riskSummary: $('risk-summary'),
+    riskLead: $('risk-lead'),
+    riskBase: $('risk-base'),
+    riskInsider: $('risk-insider'),
+    riskChanges: $('risk-changes'),
+    riskSuggestions: $('risk-suggestions'),
+    riskApplyAll: $('risk-apply-all'),
+    riskAfter: $('risk-after'),
+    riskEarlier: $('risk-earlier'),
+    riskEarlierList: $('risk-earlier-list'),
+    riskWorking: $('risk-working'),
+    riskExplanation: $('risk-explanation'),
+    riskCompact: $('risk-compact'),
     template: $('finding-template'),
   };
 
@@ -70,6 +106,8 @@
   const state = {
     text: '', // the text the current findings refer to (kept in step with the textarea)
     findings: [], // findings, offsets valid for state.text
+    risk: null, // the report's risk object; its details and suggestions are kept in step like findings
+    riskFocus: null, // where keyboard focus goes in the risk panel once the re-check answers
     verdict: 'empty',
     fixed: '',
     stale: false, // the text changed since the last answer; findings were shifted, not re-checked
@@ -147,7 +185,21 @@
     }
     const account = document.querySelector('input[name="account"]:checked');
     if (account) context.account = account.value;
+    // The author's work, for the re-identification model: only the fields filled in.
+    const profile = {};
+    if (ROLES.includes(el.role.value)) profile.role = el.role.value;
+    const practice = el.practice.value.trim();
+    if (practice) profile.practice = practice;
+    const postcode = el.postcode.value.trim();
+    if (postcode) profile.postcode = postcode;
+    if (el.listSize.value.trim() && listSizeValid()) profile.list_size = Number(el.listSize.value.trim());
+    if (Object.keys(profile).length) context.profile = profile;
     return context;
+  }
+
+  function listSizeValid() {
+    const raw = el.listSize.value.trim();
+    return raw === '' || (/^[0-9]+$/.test(raw) && Number(raw) >= 1 && Number.isSafeInteger(Number(raw)));
   }
 
   function syncContextControls() {
@@ -157,6 +209,9 @@
     const invalid = kind !== 'public' && !membersValid();
     el.members.setAttribute('aria-invalid', invalid ? 'true' : 'false');
     el.membersError.hidden = !invalid;
+    const badList = !listSizeValid();
+    el.listSize.setAttribute('aria-invalid', badList ? 'true' : 'false');
+    el.listSizeError.hidden = !badList;
   }
 
   function saveContext() {
@@ -169,6 +224,10 @@
           audience: el.audience.value,
           members: el.members.value,
           account: account ? account.value : 'named',
+          role: el.role.value,
+          practice: el.practice.value,
+          postcode: el.postcode.value,
+          listSize: el.listSize.value,
         }),
       );
     } catch (_) {
@@ -185,6 +244,10 @@
       if (typeof saved.members === 'string') el.members.value = saved.members;
       const radio = document.querySelector('input[name="account"][value="' + (saved.account === 'pseudonymous' ? 'pseudonymous' : 'named') + '"]');
       if (radio) radio.checked = true;
+      if (ROLES.includes(saved.role)) el.role.value = saved.role;
+      if (typeof saved.practice === 'string') el.practice.value = saved.practice;
+      if (typeof saved.postcode === 'string') el.postcode.value = saved.postcode;
+      if (typeof saved.listSize === 'string') el.listSize.value = saved.listSize;
     } catch (_) {
       /* ignore */
     }
@@ -301,12 +364,26 @@
     // Non-overlapping spans in order; an overlapping later one is listed but not drawn twice.
     const spans = state.findings
       .map((f, index) => ({ f, index, ...span(f) }))
-      .filter((s) => hasSpan(s.f, text))
-      .sort((a, b) => a.start - b.start || b.end - a.end);
+      .filter((s) => hasSpan(s.f, text));
+    // When the details add up to a risk, each one is marked, also those no finding covers.
+    for (const d of riskDetailsToMark(text)) {
+      if (!spans.some((s) => s.start < d.end && d.start < s.end)) spans.push(d);
+    }
+    spans.sort((a, b) => a.start - b.start || b.end - a.end);
     let pos = 0;
     for (const s of spans) {
       if (s.start < pos) continue;
       if (s.start > pos) frag.appendChild(document.createTextNode(text.slice(pos, s.start)));
+      if (s.detail) {
+        const mark = node('mark', 'cat-quasi-identifier is-detail' + (s.detail.used === false ? ' is-unused' : ''), text.slice(s.start, s.end));
+        mark.title = detailTitle(s.detail);
+        mark.dataset.detail = String(s.detailIndex);
+        mark.dataset.kind = s.detail.kind || '';
+        mark.dataset.category = 'quasi-identifier';
+        frag.appendChild(mark);
+        pos = s.end;
+        continue;
+      }
       const mark = node('mark', categoryClass(s.f.category), text.slice(s.start, s.end));
       mark.title = markTitle(s.f);
       mark.dataset.index = String(s.index);
@@ -322,6 +399,231 @@
     frag.appendChild(document.createTextNode(text.endsWith('\n') || text === '' ? ' ' : ''));
     el.backdrop.replaceChildren(frag);
     el.editor.classList.toggle('is-stale', state.stale);
+  }
+
+  function kindWords(kind) {
+    return String(kind || 'detail').replace(/-/g, ' ');
+  }
+
+  function detailTitle(d) {
+    return 'Quasi-identifier: ' + kindWords(d.kind) + (d.used === false ? ' (not counted: another detail says more)' : ' (one of the details that add up)');
+  }
+
+  function riskOf() {
+    const r = state.risk;
+    return r && typeof r === 'object' && !Array.isArray(r) ? r : null;
+  }
+
+  // The risk's details to draw in the backdrop: only when the risk is not ok.
+  function riskDetailsToMark(text) {
+    const r = riskOf();
+    if (!r || r.verdict === 'ok' || !Array.isArray(r.details)) return [];
+    return r.details
+      .map((d, i) => ({ detail: d, detailIndex: i, ...span(d) }))
+      .filter((d) => hasSpan(d.detail, text));
+  }
+
+  function finite(x) {
+    return typeof x === 'number' && Number.isFinite(x);
+  }
+
+  // "about 24", "about 28,000", "only 1": people matching, as the explanation words them.
+  function peopleCount(k) {
+    if (!finite(k)) return '?';
+    if (k < 1.5) return '1';
+    if (k < 1000) return Math.round(k).toLocaleString('en-GB');
+    const digits = Math.floor(Math.log10(k)) - 1;
+    const rounded = Math.round(k / Math.pow(10, digits)) * Math.pow(10, digits);
+    return rounded.toLocaleString('en-GB');
+  }
+
+  function aboutPeople(k, capital) {
+    const n = peopleCount(k);
+    const word = capital ? 'About ' : 'about ';
+    return n === '1' ? word + '1 person' : word + n + ' people';
+  }
+
+  function kappaText(x) {
+    return finite(x) ? x.toFixed(2) : '?';
+  }
+
+  function levelWords(level) {
+    return (RISK_LEVELS[level] || String(level || 'unknown')).toLowerCase();
+  }
+
+  function upperFirst(text) {
+    const t = String(text || '');
+    return t ? t[0].toUpperCase() + t.slice(1) : t;
+  }
+
+  function hasRiskDetails(r) {
+    return !!(r && Array.isArray(r.details) && (r.details.length > 0 || r.detailCount > 0));
+  }
+
+  // Where focus was in the risk panel, so a rebuilt panel can put it back.
+  function riskFocusInfo() {
+    const a = document.activeElement;
+    if (!a || !el.risk.contains(a)) return null;
+    if (a.classList.contains('suggest-btn')) return { suggestion: Number(a.dataset.index) };
+    if (a === el.riskApplyAll) return { all: true };
+    return { other: true };
+  }
+
+  // Focus is moved only when it is in the panel or was lost with a rebuilt button, never taken
+  // from the draft or another control the person has moved to.
+  function mayMoveFocus() {
+    const a = document.activeElement;
+    return !a || a === document.body || el.risk.contains(a);
+  }
+
+  function restoreRiskFocus(info) {
+    if (!info || !mayMoveFocus()) return;
+    if (el.risk.hidden) {
+      el.findingsHeading.focus();
+      return;
+    }
+    if (!el.riskCompact.hidden) {
+      el.riskCompact.focus();
+      return;
+    }
+    const buttons = Array.from(el.riskSuggestions.querySelectorAll('.suggest-btn'));
+    let target = null;
+    if (info.all && !el.riskApplyAll.hidden) target = el.riskApplyAll;
+    else if (info.suggestion !== undefined && buttons.length) target = buttons[Math.min(Math.max(0, info.suggestion), buttons.length - 1)];
+    if (target) target.focus();
+    else if (!el.risk.contains(document.activeElement)) el.riskHeading.focus();
+  }
+
+  function renderRisk() {
+    const text = el.draft.value;
+    const r = riskOf();
+    const focus = state.riskFocus || riskFocusInfo();
+    state.riskFocus = state.stale ? focus : null;
+    const show = state.verdict !== 'empty' && hasRiskDetails(r);
+    el.risk.hidden = !show;
+    if (!show) {
+      el.risk.dataset.level = '';
+      el.risk.dataset.verdict = '';
+      if (focus && !state.stale) restoreRiskFocus(focus);
+      return;
+    }
+    const level = RISK_LEVELS[r.level] ? r.level : 'medium';
+    const verdict = RISK_VERDICTS[r.verdict] ? r.verdict : 'caution';
+    el.risk.dataset.level = level;
+    el.risk.dataset.verdict = verdict;
+    el.risk.classList.toggle('is-stale', state.stale);
+
+    if (verdict === 'ok') {
+      // Ok: one line. When κ is over the threshold the verdict is ok only because nothing in
+      // the post describes a particular person (a teaching post); say that rather than a count.
+      el.riskFull.hidden = true;
+      el.riskCompact.hidden = false;
+      const general = finite(r.kappa) && finite(r.threshold) && r.kappa > r.threshold;
+      el.riskCompact.textContent = general
+        ? 'Low risk of recognition: the post does not describe a particular patient.'
+        : 'Low risk of recognition: ' + aboutPeople(r.k, false) + (peopleCount(r.k) === '1' ? ' matches' : ' match') + ' (\u03ba ' + kappaText(r.kappa) + ').';
+      if (focus && !state.stale) restoreRiskFocus(focus);
+      return;
+    }
+    el.riskFull.hidden = false;
+    el.riskCompact.hidden = true;
+
+    el.riskLevel.dataset.level = level;
+    el.riskLevel.textContent = RISK_LEVELS[level] + ' risk';
+    el.riskVerdict.dataset.verdict = verdict;
+    el.riskVerdict.textContent = RISK_VERDICTS[verdict];
+
+    const one = peopleCount(r.k) === '1';
+    el.riskSummary.textContent =
+      aboutPeople(r.k, true) + (one ? ' matches: probably only the patient' : ' match') +
+      ' (\u03ba ' + kappaText(r.kappa) + '; threshold ' + kappaText(r.threshold) + ' for this audience).';
+
+    el.riskBase.replaceChildren();
+    if (r.base && typeof r.base.label === 'string' && r.base.label) {
+      el.riskBase.appendChild(node('span', 'risk-label', 'Counted among: '));
+      el.riskBase.appendChild(document.createTextNode(r.base.label + '.'));
+    }
+
+    const ins = r.insider;
+    el.riskInsider.hidden = !(ins && typeof ins === 'object');
+    el.riskInsider.replaceChildren();
+    if (!el.riskInsider.hidden) {
+      el.riskInsider.appendChild(node('span', 'risk-label', 'Someone who knows when you saw the patient: '));
+      el.riskInsider.appendChild(
+        document.createTextNode(
+          (finite(ins.population) ? 'of the ' + ins.population.toLocaleString('en-GB') + ' or so patients you saw then, ' : '') +
+            aboutPeople(ins.k, false) + (peopleCount(ins.k) === '1' ? ' matches' : ' match') +
+            ' (\u03ba ' + kappaText(ins.kappa) + ', ' + levelWords(ins.level) + ').',
+        ),
+      );
+    }
+
+    // The suggested changes, each with a button when it comes with a concrete replacement.
+    const suggestions = Array.isArray(r.suggestions) ? r.suggestions : [];
+    const items = [];
+    let applicable = 0;
+    suggestions.forEach((c, index) => {
+      const li = node('li', 'risk-suggestion');
+      li.dataset.kind = c.kind || '';
+      const adviceId = 'risk-advice-' + index;
+      const advice = node('span', 'risk-advice', upperFirst(c.advice || (c.drop ? 'leave it out' : 'say it more generally')));
+      advice.id = adviceId;
+      li.appendChild(advice);
+      if (hasSpan(c, text)) {
+        const { start, end } = span(c);
+        li.appendChild(document.createTextNode(' '));
+        const where = node('span', 'risk-where');
+        where.appendChild(node('span', 'visually-hidden', 'In the draft: '));
+        where.appendChild(node('q', 'excerpt', text.slice(start, end)));
+        li.appendChild(where);
+      }
+      const actions = node('div', 'risk-suggestion-actions');
+      if (typeof c.replacement === 'string' && hasSpan(c, text)) {
+        applicable++;
+        const btn = node('button', 'btn btn-fix suggest-btn', c.replacement === '' ? 'Remove it' : 'Replace with \u201c' + c.replacement + '\u201d');
+        btn.type = 'button';
+        btn.dataset.index = String(index);
+        btn.setAttribute('aria-describedby', adviceId);
+        btn.addEventListener('click', () => applySuggestions([index]));
+        actions.appendChild(btn);
+      } else if (typeof c.replacement !== 'string') {
+        actions.appendChild(node('span', 'fix-note', 'Rewrite it yourself.'));
+      }
+      if (actions.childNodes.length) li.appendChild(actions);
+      items.push(li);
+    });
+    el.riskSuggestions.replaceChildren(...items);
+    const after = r.after;
+    const hasAfter = !!(after && typeof after === 'object');
+    el.riskChanges.hidden = !items.length && !hasAfter;
+    el.riskApplyAll.hidden = applicable < 2;
+    el.riskApplyAll.textContent = 'Make all ' + applicable + ' changes';
+    el.riskAfter.hidden = !hasAfter;
+    el.riskAfter.textContent = hasAfter
+      ? 'After these changes: ' + aboutPeople(after.k, false) + ', \u03ba ' + kappaText(after.kappa) + ' (' + levelWords(after.level) + ').'
+      : '';
+
+    const earlier = Array.isArray(r.earlier) ? r.earlier : [];
+    el.riskEarlier.hidden = !earlier.length;
+    el.riskEarlierList.replaceChildren(
+      ...earlier.map((e) => {
+        const li = node('li');
+        li.appendChild(node('span', 'risk-label', 'Post of ' + (e.posted || 'an earlier date') + (Number.isInteger(e.id) ? ' (history #' + e.id + ')' : '')));
+        const shared = Array.isArray(e.shared) && e.shared.length ? ': shares ' + e.shared.map(kindWords).join(', ') : '';
+        li.appendChild(document.createTextNode(shared + (e.back_reference ? (shared ? '; ' : ': ') + 'this post refers back to it' : '') + '.'));
+        return li;
+      }),
+    );
+
+    // The first sentence says who matches and why; the rest is the arithmetic.
+    const explanation = Array.isArray(r.explanation) ? r.explanation.filter((x) => typeof x === 'string') : [];
+    el.riskLead.textContent = explanation.length ? explanation[0] : '';
+    el.riskLead.hidden = !explanation.length;
+    el.riskWorking.hidden = explanation.length < 2;
+    el.riskExplanation.replaceChildren(...explanation.slice(1).map((x) => node('li', '', x)));
+
+    if (focus && !state.stale) restoreRiskFocus(focus);
+    else if (focus && mayMoveFocus() && !el.risk.contains(document.activeElement)) el.riskHeading.focus();
   }
 
   function renderVerdict(meta) {
@@ -508,6 +810,7 @@
   function render(meta) {
     renderBackdrop();
     renderFindings();
+    renderRisk();
     renderVerdict(meta);
   }
 
@@ -537,6 +840,7 @@
       state.controller = null;
       state.text = text;
       state.findings = [];
+      state.risk = null;
       state.fixed = '';
       state.stale = false;
       state.verdict = 'empty';
@@ -570,18 +874,24 @@
       state.findings = Array.isArray(report.findings) ? report.findings : [];
       state.fixed = typeof report.fixed === 'string' ? report.fixed : '';
       state.verdict = typeof report.verdict === 'string' ? report.verdict : 'caution';
+      state.risk = report.risk && typeof report.risk === 'object' && !Array.isArray(report.risk) ? report.risk : null;
+      if (state.risk) state.risk.detailCount = Array.isArray(state.risk.details) ? state.risk.details.length : 0;
       state.stale = false;
       if (state.currentIndex >= state.findings.length) state.currentIndex = -1;
       setPending(false);
       render(summaryLine(ms));
       if (state.verdict !== state.lastAnnounced) {
         state.lastAnnounced = state.verdict;
-        announce(VERDICTS[state.verdict] ? VERDICTS[state.verdict].title + '. ' + plural(state.findings.length, 'finding') + '.' : state.verdict);
+        const r = riskOf();
+        const riskNote = r && r.verdict !== 'ok' && RISK_LEVELS[r.level] ? ' Risk of recognition: ' + levelWords(r.level) + '.' : '';
+        announce((VERDICTS[state.verdict] ? VERDICTS[state.verdict].title + '. ' + plural(state.findings.length, 'finding') + '.' : state.verdict) + riskNote);
       }
     } catch (err) {
       if (err && err.name === 'AbortError') return;
       if (seq !== state.seq) return;
       setPending(false);
+      state.risk = null;
+      renderRisk();
       renderError(err && err.message ? err.message : String(err));
       state.lastAnnounced = 'error';
       announce('Could not check the draft.');
@@ -631,6 +941,19 @@
     });
     state.findings = kept;
     state.currentIndex = current;
+    // The risk's details and suggestions move the same way.
+    const r = riskOf();
+    if (r) {
+      const move = (list) =>
+        (Array.isArray(list) ? list : []).flatMap((x) => {
+          const { start, end } = span(x);
+          if (start < 0 || end <= start) return [];
+          if (end < prefix) return [x];
+          if (start > oldEditEnd) return [Object.assign({}, x, { utf16_start: start + delta, utf16_end: end + delta })];
+          return [];
+        });
+      state.risk = Object.assign({}, r, { details: move(r.details), suggestions: move(r.suggestions) });
+    }
   }
 
   function onDraftInput() {
@@ -641,6 +964,7 @@
     setPending(true);
     renderBackdrop();
     renderFindings();
+    renderRisk();
     scheduleCheck();
   }
 
@@ -651,29 +975,85 @@
     state.text = el.draft.value;
   }
 
+  // A deletion takes the space before it, and a comma before it when punctuation follows, so
+  // that leaving a detail out does not leave ", ," behind: the server's fixes do the same.
+  function widenDeletion(text, s, e) {
+    let start = s;
+    while (start > 0 && text[start - 1] === ' ') start--;
+    const next = text[e];
+    if (start > 0 && text[start - 1] === ',' && [',', '.', ';', '!', '?'].includes(next)) {
+      start--;
+    } else if (start === 0 || text[start - 1] === '\n') {
+      // At the start of a line: take the spaces after it instead.
+      let end = e;
+      while (end < text.length && text[end] === ' ') end++;
+      return { start: s, end };
+    }
+    return { start, end: e };
+  }
+
+  // Replace [start, end) of the draft and shift the findings and risk spans now, so that the
+  // highlights stay put until the re-check answers; spans the edit touches go. Returns where
+  // the edit started (a deletion may start earlier than asked).
+  function editDraft(start, end, replacement) {
+    const text = el.draft.value;
+    if (replacement === '') ({ start, end } = widenDeletion(text, start, end));
+    const delta = replacement.length - (end - start);
+    const move = (list) =>
+      (Array.isArray(list) ? list : []).flatMap((g) => {
+        const s = span(g);
+        if (s.end <= start) return [g];
+        if (s.start >= end) return [Object.assign({}, g, { utf16_start: s.start + delta, utf16_end: s.end + delta })];
+        return [];
+      });
+    state.findings = move(state.findings);
+    const r = riskOf();
+    if (r) state.risk = Object.assign({}, r, { details: move(r.details), suggestions: move(r.suggestions) });
+    replaceRange(start, end, replacement);
+    return start;
+  }
+
+  function afterEdit(message) {
+    state.currentIndex = -1;
+    state.stale = true;
+    renderBackdrop();
+    renderFindings();
+    renderRisk();
+    announce(message);
+    runCheck();
+  }
+
   function applyFix(index) {
     const f = state.findings[index];
     const text = el.draft.value;
     if (!f || !f.fix || !hasSpan(f, text)) return;
     const { start, end } = span(f);
     const replacement = f.fix.replacement;
-    // Shift the other findings now so the highlights stay put until the re-check answers.
-    const rest = [];
-    const delta = replacement.length - (end - start);
-    state.findings.forEach((g, i) => {
-      if (i === index) return;
-      const s = span(g);
-      if (s.end <= start) rest.push(g);
-      else if (s.start >= end) rest.push(Object.assign({}, g, { utf16_start: s.start + delta, utf16_end: s.end + delta }));
-    });
-    replaceRange(start, end, replacement);
-    state.findings = rest;
-    state.currentIndex = -1;
-    state.stale = true;
-    renderBackdrop();
-    renderFindings();
-    announce('Replaced with ' + (replacement || 'nothing') + '. Checking again.');
-    runCheck();
+    editDraft(start, end, replacement);
+    afterEdit('Replaced with ' + (replacement || 'nothing') + '. Checking again.');
+  }
+
+  // Apply the risk panel's suggested changes (those with a replacement), last first so that
+  // the earlier spans stay valid.
+  function applySuggestions(indices) {
+    const r = riskOf();
+    if (!r || !Array.isArray(r.suggestions)) return;
+    const text = el.draft.value;
+    const changes = indices
+      .map((i) => r.suggestions[i])
+      .filter((c) => c && typeof c.replacement === 'string' && hasSpan(c, text))
+      .sort((a, b) => span(b).start - span(a).start);
+    if (!changes.length) return;
+    state.riskFocus = riskFocusInfo() || state.riskFocus;
+    let limit = text.length;
+    let n = 0;
+    for (const c of changes) {
+      const { start, end } = span(c);
+      if (end > limit) continue; // overlaps a change already made
+      limit = editDraft(start, end, c.replacement);
+      n++;
+    }
+    afterEdit((n === 1 ? 'Made the change' : 'Made ' + n + ' changes') + ' to the draft. Checking again.');
   }
 
   async function applyAllSafe() {
@@ -701,9 +1081,12 @@
         el.draft.value = result.text;
         state.text = result.text;
         state.findings = [];
+        const r = riskOf();
+        if (r) state.risk = Object.assign({}, r, { details: [], suggestions: [] });
         state.currentIndex = -1;
         state.stale = true;
         renderBackdrop();
+        renderRisk();
       }
       const n = Number.isInteger(result.applied) ? result.applied : 0;
       announce('Applied ' + plural(n, 'safe fix', 'safe fixes') + '. Checking again.');
@@ -841,6 +1224,14 @@
     el.audience.addEventListener('change', onContextChange);
     el.members.addEventListener('input', onContextChange);
     for (const r of document.querySelectorAll('input[name="account"]')) r.addEventListener('change', onContextChange);
+    el.role.addEventListener('change', onContextChange);
+    el.practice.addEventListener('input', onContextChange);
+    el.postcode.addEventListener('input', onContextChange);
+    el.listSize.addEventListener('input', onContextChange);
+    el.riskApplyAll.addEventListener('click', () => {
+      const r = riskOf();
+      if (r && Array.isArray(r.suggestions)) applySuggestions(r.suggestions.map((_, i) => i));
+    });
     document.getElementById('context-form').addEventListener('submit', (e) => e.preventDefault());
     el.applyAll.addEventListener('click', applyAllSafe);
     el.copySafe.addEventListener('click', copySafe);

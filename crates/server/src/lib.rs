@@ -471,7 +471,7 @@ mod tests {
         let lines: Arc<Mutex<Vec<String>>> = Arc::default();
         let sink = lines.clone();
         let state = AppState::new(
-            clinpost_risk::registry(),
+            clinpost_registry::registry(),
             Options {
                 log: Some(Arc::new(move |l: &RequestLog| {
                     sink.lock().unwrap().push(l.to_string())

@@ -62,7 +62,7 @@ async fn check_is_the_same_report_as_the_engine() {
     let r = post_text(&app, "/v1/check", text, json!({ "context": ctx_json })).await;
     assert_eq!(r.status, StatusCode::OK);
     let ctx: Context = serde_json::from_value(ctx_json).unwrap();
-    let engine = Engine::with_defaults(clinpost_risk::registry());
+    let engine = Engine::with_defaults(clinpost_registry::registry());
     let doc = Document::new(text, &ctx);
     let mut view = ReportView::new(None, text, &engine.check(&doc));
     view.fixed = Some(engine.fix(&doc, false).text);
@@ -150,7 +150,7 @@ async fn rules_list_and_lookup() {
     assert_eq!(r.status, StatusCode::OK);
     let v = r.json();
     let rules = v.as_array().unwrap();
-    assert_eq!(rules.len(), clinpost_risk::registry().rules().len());
+    assert_eq!(rules.len(), clinpost_registry::registry().rules().len());
     let nhs = rules.iter().find(|r| r["name"] == "nhs-number").unwrap();
     for k in [
         "code",
@@ -192,7 +192,7 @@ async fn healthz_and_openapi() {
     assert_eq!(v["status"], "ok");
     assert_eq!(
         v["rules"].as_u64().unwrap() as usize,
-        clinpost_risk::registry().rules().len()
+        clinpost_registry::registry().rules().len()
     );
     assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
     let r = get(&app, "/v1/openapi.json").await;
@@ -537,7 +537,7 @@ fn bad_cors_origins_are_refused() {
         "https://",
     ] {
         let r = clinpost_server::AppState::new(
-            clinpost_risk::registry(),
+            clinpost_registry::registry(),
             Options {
                 cors_origins: vec![o.to_string()],
                 ..Options::default()

@@ -68,7 +68,7 @@ async fn real_listener_keep_alive_and_graceful_shutdown() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::with_defaults(clinpost_risk::registry());
+    let state = AppState::with_defaults(clinpost_registry::registry());
     let server = tokio::spawn(serve(listener, state, async {
         let _ = stopped.await;
     }));

@@ -19,12 +19,12 @@ pub const DRAFT: &str = "Seen Mr Pennington today, NHS 943 476 5919.";
 
 /// An app with default options.
 pub fn default_app() -> Router {
-    app(AppState::with_defaults(clinpost_risk::registry()))
+    app(AppState::with_defaults(clinpost_registry::registry()))
 }
 
 /// An app with `options`.
 pub fn app_with(options: Options) -> Router {
-    app(AppState::new(clinpost_risk::registry(), options).expect("valid options"))
+    app(AppState::new(clinpost_registry::registry(), options).expect("valid options"))
 }
 
 /// A response, read whole.

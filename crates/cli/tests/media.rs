@@ -1,0 +1,158 @@
+//! Images through the binary: detected by content, metadata reported (with the text rules run
+//! over captions), a clean copy written atomically, hostile files refused with exit 2.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../media/fixtures")
+        .join(name)
+}
+
+fn cmd(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("clinpost").unwrap();
+    c.current_dir(dir)
+        .env("CLINPOST_HISTORY", dir.join("h.sqlite"));
+    c
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut c = 0xffff_ffffu32;
+    for &b in bytes {
+        c ^= b as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xedb8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut v = (data.len() as u32).to_be_bytes().to_vec();
+    v.extend_from_slice(kind);
+    v.extend_from_slice(data);
+    let mut body = kind.to_vec();
+    body.extend_from_slice(data);
+    v.extend_from_slice(&crc32(&body).to_be_bytes());
+    v
+}
+
+#[test]
+fn a_photo_is_checked_by_content_and_its_captions_by_the_text_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    // A misleading name: content decides.
+    let p = dir.path().join("notes.txt");
+    fs::copy(fixture("phone.jpg"), &p).unwrap();
+    let out = cmd(dir.path())
+        .args(["check", "--format", "json", "notes.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "do-not-post");
+    let f = v["findings"].as_array().unwrap();
+    assert!(f
+        .iter()
+        .any(|f| f["kind"] == "gps-location" && f["field"] == "EXIF:GPSLatitude"));
+    assert!(f.iter().any(|f| f["rule"] == "MED002"));
+    let name = f
+        .iter()
+        .find(|f| f["kind"] == "person-name")
+        .expect("a name in a caption is reported");
+    assert!(name["field"].as_str().unwrap().contains(':'));
+    assert!(name.get("fix").is_none(), "removing the field is the fix");
+
+    // --ignore reaches media rules like any other.
+    let out = cmd(dir.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--ignore",
+            "MED001",
+            "notes.txt",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "MED001"));
+}
+
+#[test]
+fn fix_writes_a_clean_copy_that_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, out_name) in [
+        ("phone.jpg", "clean.jpg"),
+        ("author.png", "clean.png"),
+        ("gps.webp", "clean.webp"),
+    ] {
+        let out = cmd(dir.path())
+            .args(["fix", fixture(name).to_str().unwrap(), "-o", out_name])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pixels unchanged"));
+        let out = cmd(dir.path()).args(["check", out_name]).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    // HEIC can be read but not rewritten: a clear error, nothing written.
+    let out = cmd(dir.path())
+        .args([
+            "fix",
+            fixture("gps.heic").to_str().unwrap(),
+            "-o",
+            "clean.heic",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("convert the picture to JPEG"));
+    assert!(!dir.path().join("clean.heic").exists());
+}
+
+#[test]
+fn hostile_images_exit_2_with_a_message_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A truncated JPEG.
+    let jpg = fs::read(fixture("phone.jpg")).unwrap();
+    fs::write(d.join("cut.jpg"), &jpg[..jpg.len() / 3]).unwrap();
+    // A PNG header claiming 50,000 x 50,000 pixels.
+    let mut ihdr = 50_000u32.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&50_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    png.extend(chunk(b"IEND", &[]));
+    fs::write(d.join("bomb.png"), &png).unwrap();
+    for f in ["cut.jpg", "bomb.png"] {
+        let out = cmd(d).args(["check", f]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{f}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(f) && err.starts_with("error:"), "{f}: {err}");
+        let out = cmd(d).args(["fix", f, "-o", "out.img"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{f}");
+        assert!(!d.join("out.img").exists(), "{f}: half-written output");
+    }
+}
