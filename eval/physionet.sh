@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Recall and precision of clinpost's identifier findings on the PhysioNet deid dev half.
+# Recall and precision of clinpost's identifier findings (--select identifier: quasi-identifier
+# findings weigh a whole post and are not PHI spans) on the PhysioNet deid dev half.
 # usage: eval/physionet.sh [--min-recall R] [--min-precision P] [--show-missed N] [--show-false N]
 # Needs ../shared/eval (the gold standard is evaluation data, never shipped) and a release build.
 set -euo pipefail
@@ -20,5 +21,5 @@ with open(sys.argv[2], "w") as f:
         o = json.loads(line)
         f.write(json.dumps({"id": o["id"], "text": o["text"]}) + "\n")
 PY
-"$bin" check --jsonl "$out/physionet-in.jsonl" > "$out/physionet-pred.jsonl" || [ $? -eq 1 ]
+"$bin" check --jsonl --select identifier --no-history "$out/physionet-in.jsonl" > "$out/physionet-pred.jsonl" || [ $? -eq 1 ]
 python3 "$ev/score_deid.py" "$ev/physionet-deid-dev.jsonl" "$out/physionet-pred.jsonl" "$@"

@@ -18,7 +18,7 @@ mkdir -p "$out"
 [ -x "$bin" ] || cargo build --release -q -p clinpost --manifest-path "$here/Cargo.toml"
 
 python3 "$here/eval/uk/to_jsonl.py" "$here/eval/uk/posts.md" "$out/uk-gold.jsonl" "$out/uk-in.jsonl" "$out/uk-controls.jsonl"
-"$bin" check --jsonl "$out/uk-in.jsonl" > "$out/uk-pred.jsonl" || [ $? -eq 1 ]
+"$bin" check --jsonl --select identifier --no-history "$out/uk-in.jsonl" > "$out/uk-pred.jsonl" || [ $? -eq 1 ]
 
 status=0
 python3 "$ev/score_deid.py" "$out/uk-gold.jsonl" "$out/uk-pred.jsonl" "$@" || status=$?
