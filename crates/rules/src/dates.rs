@@ -1210,7 +1210,7 @@ fn scan(text: &str, c: &Caps<'_>, out: &mut Vec<Finding>) {
         if month_day_ok(mon, d, false)
             && !glued_after(text, m.end())
             && !UNIT_AFTER.contains(&nw.as_str())
-            && !(c.name("y2").is_none() && is_unit_word(&nw))
+            && (c.name("y2").is_some() || !is_unit_word(&nw))
         {
             push_date(
                 text,

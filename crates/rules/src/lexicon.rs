@@ -170,19 +170,25 @@ impl Lexicon {
     /// probe of the 8 MB table costs a cache miss or two. Two keys sharing a 64-bit hash would
     /// share an answer; at a few thousand live entries that is vanishingly unlikely.
     pub fn get_cached(&self, key: &str) -> Option<Entry> {
-        const SLOTS: usize = 1 << 12;
-        thread_local! {
-            static CACHE: std::cell::RefCell<Vec<(u64, u32, bool)>> =
-                std::cell::RefCell::new(vec![(0, 0, false); SLOTS]);
-        }
-        let h = fnv1a64(key.as_bytes());
-        let tag = h | 1; // 0 marks an empty slot
-        CACHE.with_borrow_mut(|c| {
-            let slot = &mut c[(h >> 40) as usize & (SLOTS - 1)];
+        self.get_cached_by_hash(fnv1a64(key.as_bytes()), || self.get(key))
+    }
+
+    /// [`Lexicon::get_cached`] for the key whose [`fnv1a64`] hash is `hash`; on a cache miss,
+    /// `lookup` looks the key up ([`Lexicon::get`]). For callers that hash several keys
+    /// sharing a prefix in one pass ([`fnv1a64_extend`]) and spell a key out only when the
+    /// cache does not know it.
+    pub(crate) fn get_cached_by_hash(
+        &self,
+        hash: u64,
+        lookup: impl FnOnce() -> Option<Entry>,
+    ) -> Option<Entry> {
+        let tag = hash | 1; // 0 marks an empty slot
+        PHRASE_CACHE.with_borrow_mut(|c| {
+            let slot = &mut c[(hash >> 40) as usize & (PHRASE_CACHE_SLOTS - 1)];
             if slot.0 == tag {
                 return slot.2.then_some(Entry(slot.1));
             }
-            let e = self.get(key);
+            let e = lookup();
             *slot = (tag, e.map_or(0, |e| e.0), e.is_some());
             e
         })
@@ -195,6 +201,14 @@ impl Lexicon {
     }
 }
 
+const PHRASE_CACHE_SLOTS: usize = 1 << 14;
+
+thread_local! {
+    /// The cache of [`Lexicon::get_cached`]: (hash tag, entry bits, found) by hash.
+    static PHRASE_CACHE: std::cell::RefCell<Vec<(u64, u32, bool)>> =
+        std::cell::RefCell::new(vec![(0, 0, false); PHRASE_CACHE_SLOTS]);
+}
+
 #[inline]
 fn read_u32(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
@@ -203,7 +217,12 @@ fn read_u32(b: &[u8], at: usize) -> u32 {
 /// FNV-1a, 64 bits: the table's hash function.
 #[inline]
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a64_extend(0xcbf2_9ce4_8422_2325, bytes)
+}
+
+/// The [`fnv1a64`] hash of `k + bytes` from `h`, the hash of `k`.
+#[inline]
+pub fn fnv1a64_extend(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         h ^= b as u64;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);

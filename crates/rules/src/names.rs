@@ -22,7 +22,7 @@ use clinpost_core::{
 
 use crate::lexicon::{lexicon, Entry, PlaceKind};
 use crate::places;
-use crate::tokens::{tokenize, Case, Token};
+use crate::tokens::{bits, case_code, case_from_code, Case, RawToken, Scanner};
 
 /// PHI015 person-name.
 pub static PERSON_NAME: RuleMeta = RuleMeta {
@@ -171,7 +171,53 @@ pub(crate) mod flag {
     pub const DEPT: u32 = 1 << 19;
     /// Landscape word after a named area (shore, valley).
     pub const GEO_HEAD: u32 = 1 << 20;
+    /// Heading of a social-history section that may open with a name ("Social: Bill called").
+    pub const SECTION: u32 = 1 << 21;
+    /// Contact or household word after a name ("Lopie Certusi cell", "ROMERO FAMILY").
+    pub const CONTACT_AFTER: u32 = 1 << 22;
+    /// "St", "ward", "university"...: words that start a place rule of their own; also set
+    /// when the word is looked up for a word shaped like a hospital's abbreviation ("GH",
+    /// "UCLH": ends in H or MC, no everyday word, clinical term or listed H abbreviation).
+    pub const PLACE_WORD: u32 = 1 << 23;
+    /// Not a word list: set when the word is looked up, for a known first name that
+    /// `gazetteer_first` may accept (its tests that depend on the word alone pass).
+    pub const FIRST_NAME: u32 = 1 << 24;
+    /// Not a word list: set when the word is looked up, for the first word of a gazetteer
+    /// phrase.
+    pub const PHRASE_HEAD: u32 = 1 << 25;
+    /// Not a word list: a phrase head that is no common word or clinical term but a place or
+    /// a name (worth trying phrases from even without a place cue).
+    pub const PHRASE_WORTHY: u32 = 1 << 26;
+    /// Not a word list: a gazetteer place smaller than a region.
+    pub const TOWN: u32 = 1 << 27;
+    /// "the".
+    pub const THE: u32 = 1 << 28;
 }
+
+/// Words after a name that make it one (rule E of [`find_names`]): a role, a relationship, a
+/// contact or household word.
+const CUE_AFTER: u32 = flag::ROLE_AFTER | flag::RELATIVE | flag::CONTACT_AFTER;
+
+/// Section headings of rule D0 of [`find_names`].
+const SECTIONS: &[&str] = &["social", "family", "visitors", "visitor", "psychosocial"];
+
+/// Contact and household words of rule E of [`find_names`].
+const CONTACT_WORDS: &[&str] = &[
+    "cell",
+    "mobile",
+    "mob",
+    "phone",
+    "tel",
+    "telephone",
+    "pager",
+    "home",
+    "work",
+    "family",
+    "household",
+];
+
+/// Words that start a place rule of their own in [`places::find_places`].
+const PLACE_WORDS: &[&str] = &["st", "saint", "ward", "u", "univ", "university"];
 
 /// A fast non-cryptographic hasher for the small closed-class map (FxHash's multiply-rotate):
 /// the keys are our own word lists, so flooding is no concern.
@@ -180,11 +226,19 @@ pub(crate) struct WordHasher(u64);
 
 impl std::hash::Hasher for WordHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        // Eight bytes at a time, the last chunk zero-padded (assembled without a memcpy call).
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let v = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let v = rest
+                .iter()
+                .enumerate()
+                .fold(0u64, |v, (k, &b)| v | (b as u64) << (8 * k));
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
     fn write_u8(&mut self, i: u8) {
@@ -223,6 +277,10 @@ static CLOSED: std::sync::LazyLock<WordMap<u32>> = std::sync::LazyLock::new(|| {
         (places::MEASURES, flag::MEASURE),
         (places::DEPTS, flag::DEPT),
         (places::GEO_HEADS, flag::GEO_HEAD),
+        (SECTIONS, flag::SECTION),
+        (CONTACT_WORDS, flag::CONTACT_AFTER),
+        (PLACE_WORDS, flag::PLACE_WORD),
+        (&["the"], flag::THE),
     ];
     for (list, bit) in lists {
         for w in *list {
@@ -232,75 +290,169 @@ static CLOSED: std::sync::LazyLock<WordMap<u32>> = std::sync::LazyLock::new(|| {
     m
 });
 
-/// A small direct-mapped cache of recent words' lexicon entries and closed-class flags, one per
-/// thread. Clinical text repeats its words (Zipf), and a hit here stays in L1/L2 where a probe
-/// of the 8 MB lexicon costs a cache miss or two.
-#[derive(Clone, Copy)]
+/// A small cache of recent words' lexicon entries and closed-class flags, one per thread.
+/// Clinical text repeats its words (Zipf), and a hit here stays in L1/L2 where a probe of the
+/// 8 MB lexicon costs a cache miss or two. Two-way set-associative, most recent first, so that
+/// two frequent words that hash alike do not evict each other on every use.
+#[derive(Clone, Copy, Default)]
 struct CachedWord {
-    /// The word, zero-padded (words of 1 to 16 bytes; an empty slot holds 0).
-    key: u128,
-    found: bool,
+    /// The word's first 8 bytes and the next 8, zero-padded (words of 1 to 16 bytes, none of
+    /// which is a zero byte, so the pair identifies the word; an empty slot holds (0, 0)).
+    lo: u64,
+    hi: u64,
+    /// The lexicon entry's bits.
     entry: u32,
+    /// The closed-class and derived flags, and [`IN_LEXICON`].
     flags: u32,
 }
 
-const WORD_CACHE_SLOTS: usize = 1 << 14;
+/// A bit of [`CachedWord::flags`] (no flag of [`flag`] uses it): the word has a lexicon entry.
+const IN_LEXICON: u32 = 1 << 31;
+
+const WORD_CACHE_SETS: usize = 1 << 13;
+
+type WordCache = [[CachedWord; 2]; WORD_CACHE_SETS];
 
 thread_local! {
-    static WORD_CACHE: std::cell::RefCell<Vec<CachedWord>> = std::cell::RefCell::new(vec![
-        CachedWord { key: 0, found: false, entry: 0, flags: 0 };
-        WORD_CACHE_SLOTS
-    ]);
+    // Built on the heap (a 384 KB array would be built on the stack first).
+    static WORD_CACHE: std::cell::RefCell<Box<WordCache>> = std::cell::RefCell::new(
+        vec![[CachedWord::default(); 2]; WORD_CACHE_SETS]
+            .into_boxed_slice()
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("the vector has WORD_CACHE_SETS sets")),
+    );
 }
 
-/// Lexicon entry and closed-class flags of a lower-cased word.
-fn word_info(key: &str, buf: &mut String, cache: &mut [CachedWord]) -> (Option<Entry>, u32) {
-    let lookup = |buf: &mut String| {
-        let lex = lexicon();
-        let f = if key.len() <= 16 {
-            CLOSED.get(key).copied().unwrap_or(0)
-        } else {
-            0
-        };
-        let e = if key.contains('\'') || key.contains('\u{2019}') {
-            lex.lookup(key, buf)
-        } else {
-            lex.get(key)
-        };
-        // The name lists spell without accents (ONS publishes "Zoe"): fold and try again.
-        let e = e.or_else(|| {
-            if key.is_ascii() {
-                return None;
-            }
-            buf.clear();
-            buf.extend(key.chars().map(fold_accent));
-            lex.get(buf)
-        });
-        (e, f)
-    };
-    let b = key.as_bytes();
-    if b.is_empty() || b.len() > 16 {
+/// The first `len` (1 to 8) bytes of `b`, zero-padded, read as one little-endian integer.
+#[inline]
+fn packed_prefix(b: &[u8], len: usize) -> u64 {
+    match b.first_chunk::<8>() {
+        // One unaligned load, masked to the word's length.
+        Some(chunk) => u64::from_le_bytes(*chunk) & (u64::MAX >> (64 - 8 * len)),
+        None => b[..len]
+            .iter()
+            .rev()
+            .fold(0u64, |v, &byte| v << 8 | byte as u64),
+    }
+}
+
+/// Lexicon entry and closed-class flags of the lower-cased word `lower[s..e]`. A cache hit
+/// reads the word with whole-word loads from `lower` and never makes a `&str` of it.
+#[inline]
+fn word_info(
+    lower: &str,
+    s: usize,
+    e: usize,
+    buf: &mut String,
+    cache: &mut WordCache,
+) -> (Option<Entry>, u32) {
+    let lookup = |buf: &mut String| word_lookup(&lower[s..e], buf);
+    let len = e - s;
+    if len == 0 || len > 16 {
         return lookup(buf);
     }
-    let mut padded = [0u8; 16];
-    padded[..b.len()].copy_from_slice(b);
-    let packed = u128::from_le_bytes(padded);
-    // A multiplicative hash of the packed word picks the slot.
-    let mixed = (packed as u64 ^ (packed >> 64) as u64 ^ b.len() as u64)
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let slot = &mut cache[(mixed >> 50) as usize & (WORD_CACHE_SLOTS - 1)];
-    if slot.key == packed {
-        return (
-            slot.found.then_some(Entry::from_bits(slot.entry)),
-            slot.flags,
-        );
+    let tail = &lower.as_bytes()[s..];
+    let (lo, hi) = if len <= 8 {
+        (packed_prefix(tail, len), 0)
+    } else {
+        (packed_prefix(tail, 8), packed_prefix(&tail[8..], len - 8))
+    };
+    // A multiplicative hash of the packed word picks the set.
+    let mixed = (lo ^ hi.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let set = &mut cache[(mixed >> 40) as usize % WORD_CACHE_SETS];
+    let hit = |w: &CachedWord| {
+        (
+            (w.flags & IN_LEXICON != 0).then_some(Entry::from_bits(w.entry)),
+            w.flags & !IN_LEXICON,
+        )
+    };
+    if set[0].lo == lo && set[0].hi == hi {
+        return hit(&set[0]);
     }
-    let (e, f) = lookup(buf);
-    slot.key = packed;
-    slot.found = e.is_some();
-    slot.entry = e.map_or(0, |e| e.bits());
-    slot.flags = f;
-    (e, f)
+    if set[1].lo == lo && set[1].hi == hi {
+        set.swap(0, 1);
+        return hit(&set[0]);
+    }
+    let (entry, f) = lookup(buf);
+    set[1] = set[0];
+    set[0] = CachedWord {
+        lo,
+        hi,
+        entry: entry.map_or(0, |e| e.bits()),
+        flags: f | if entry.is_some() { IN_LEXICON } else { 0 },
+    };
+    (entry, f)
+}
+
+/// Lexicon entry and closed-class flags of a lower-cased word, without the cache (kept out of
+/// line: the cache answers most words).
+#[inline(never)]
+fn word_lookup(key: &str, buf: &mut String) -> (Option<Entry>, u32) {
+    let lex = lexicon();
+    let f = if key.len() <= 16 {
+        CLOSED.get(key).copied().unwrap_or(0)
+    } else {
+        0
+    };
+    let e = if key.contains('\'') || key.contains('\u{2019}') {
+        lex.lookup(key, buf)
+    } else {
+        lex.get(key)
+    };
+    // The name lists spell without accents (ONS publishes "Zoe"): fold and try again.
+    let e = e.or_else(|| {
+        if key.is_ascii() {
+            return None;
+        }
+        buf.clear();
+        buf.extend(key.chars().map(fold_accent));
+        lex.get(buf)
+    });
+    (e, f | derived_flags(key, e, f))
+}
+
+/// The flags that summarise the tests the scans make on a word alone, so that they test a bit
+/// per token and skip most tokens at once: `PLACE_WORD`, `PHRASE_HEAD`, `PHRASE_WORTHY` and
+/// `TOWN` (the word-level conditions of the rules of `places::find_places`) and `FIRST_NAME`
+/// (those of [`gazetteer_first`]). `f` holds the word's closed-class flags.
+fn derived_flags(key: &str, e: Option<Entry>, f: u32) -> u32 {
+    let mut d = 0;
+    if let Some(e) = e {
+        if e.phrase_max() > 0 {
+            d |= flag::PHRASE_HEAD;
+            let named = e.place().is_some() || e.first_name().is_some() || e.surname().is_some();
+            if !e.common_word() && !e.clinical() && named {
+                d |= flag::PHRASE_WORTHY;
+            }
+        }
+        if e.place().is_some_and(|p| p.kind != PlaceKind::Region) {
+            d |= flag::TOWN;
+        }
+    }
+    // Rule 6 of the place scan: "GH", "UCLH", "GBMC".
+    if (key.ends_with('h') || key.ends_with("mc"))
+        && f & flag::H_ABBREV == 0
+        && e.is_none_or(|e| !e.word() && !e.clinical())
+    {
+        d |= flag::PLACE_WORD;
+    }
+    let first = e.is_some_and(|e| {
+        e.first_name().is_some_and(|(_, weight)| {
+            !e.clinical()
+                && !e.drug()
+                && !e.eponym()
+                && !e.place().is_some_and(|p| p.kind == PlaceKind::Region)
+                && if e.word() {
+                    !e.common_word()
+                } else {
+                    weight >= 7 || e.historic_first_name()
+                }
+        })
+    });
+    if first && f & flag::STOP == 0 {
+        d |= flag::FIRST_NAME;
+    }
+    d
 }
 
 /// The letter without its accent, for the common Latin accents; other characters unchanged.
@@ -318,20 +470,109 @@ fn fold_accent(c: char) -> char {
     }
 }
 
-/// A token with its lexicon entry and line shape.
+/// Bits of [`Tok`]'s shape: those of the scanner ([`bits`]: case, digit, alpha,
+/// possessive, line break or "@" after, ASCII) and the token's line shape and lexicon presence.
+mod shape {
+    pub(super) const CAPS_LINE: u16 = 1 << 12;
+    pub(super) const LOWER_LINE: u16 = 1 << 13;
+    pub(super) const IN_LEXICON: u16 = 1 << 14;
+}
+
+/// A token with its lexicon entry, closed-class flags and line shape. Packed (48 bytes, the
+/// case and yes/no attributes in one bit set) because one is written per word of every text.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tok {
-    pub t: Token,
-    /// Lexicon entry of the lower-cased word (None for digits, unknown words).
-    pub e: Option<Entry>,
-    /// Closed-class flags ([`flag`]).
-    pub f: u32,
-    /// The token's line is written mostly in capitals (case carries no information).
-    pub caps_line: bool,
-    /// The token's line is written entirely in lower case.
-    pub lower_line: bool,
+    start: usize,
+    end: usize,
+    gap_end: usize,
     /// Lower-cased word: range into `Analysis::lower`.
     pub low: (u32, u32),
+    /// Bits of the lexicon entry of the lower-cased word, if `shape::IN_LEXICON`.
+    entry: u32,
+    /// Closed-class flags ([`flag`]).
+    pub f: u32,
+    /// Bits of [`bits`] and [`shape`].
+    shape: u16,
+}
+
+impl Tok {
+    /// Byte offset of the first character.
+    #[inline]
+    pub fn start(&self) -> usize {
+        self.start
+    }
+    /// Byte offset one past the last character (possessive `'s` excluded).
+    #[inline]
+    pub fn end(&self) -> usize {
+        self.end
+    }
+    /// End of the gap after this token (start of the next token, or text end).
+    #[inline]
+    pub fn gap_end(&self) -> usize {
+        self.gap_end
+    }
+    /// Length in bytes.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    /// Capitalisation.
+    #[inline]
+    pub fn case(&self) -> Case {
+        case_from_code(self.shape)
+    }
+    /// Contains at least one digit.
+    #[inline]
+    pub fn digit(&self) -> bool {
+        self.shape & bits::DIGIT != 0
+    }
+    /// Contains at least one letter.
+    #[inline]
+    pub fn alpha(&self) -> bool {
+        self.shape & bits::ALPHA != 0
+    }
+    /// Followed by a possessive `'s`.
+    #[inline]
+    pub fn possessive(&self) -> bool {
+        self.shape & bits::POSSESSIVE != 0
+    }
+    /// The gap after the token contains a line break.
+    #[inline]
+    pub fn gap_has_newline(&self) -> bool {
+        self.shape & bits::NEWLINE_AFTER != 0
+    }
+    /// The gap after the token contains "@".
+    #[inline]
+    pub fn gap_has_at(&self) -> bool {
+        self.shape & bits::GAP_AT != 0
+    }
+    /// The token's line is written mostly in capitals (case carries no information).
+    #[inline]
+    pub fn caps_line(&self) -> bool {
+        self.shape & shape::CAPS_LINE != 0
+    }
+    /// The token's line is written entirely in lower case.
+    #[inline]
+    pub fn lower_line(&self) -> bool {
+        self.shape & shape::LOWER_LINE != 0
+    }
+    /// Capitalised where case carries information (a mixed-case line): see
+    /// [`Analysis::capitalised`].
+    #[inline]
+    pub fn capitalised(&self) -> bool {
+        // On a mixed-case line a short word in capitals is an abbreviation far more often than
+        // a name (CXR, ABI, ETT); a long one may be a surname written in capitals.
+        !self.caps_line()
+            && !self.lower_line()
+            && (matches!(self.case(), Case::Title | Case::Mixed)
+                || self.case() == Case::Upper && self.len() >= 5)
+            || self.lower_line() && self.case() != Case::Lower
+    }
+    /// Lexicon entry of the lower-cased word (None for digits, unknown words).
+    #[inline]
+    pub fn e(&self) -> Option<Entry> {
+        (self.shape & shape::IN_LEXICON != 0).then_some(Entry::from_bits(self.entry))
+    }
 }
 
 /// Shared per-document analysis.
@@ -340,82 +581,180 @@ pub(crate) struct Analysis<'a> {
     pub toks: Vec<Tok>,
     /// Lower-cased words, concatenated; `Tok::low` indexes into it.
     pub lower: String,
+    /// The tokens where a name may start (one bit per token, see [`Gates`]).
+    pub name_gate: Vec<u64>,
+    /// The tokens where a place may start (one bit per token, see [`Gates`]).
+    pub place_gate: Vec<u64>,
+}
+
+/// Closed-class and derived flags that let a name start at a token (rules A to D0 and G of
+/// [`find_names`]).
+const NAME_CUES: u32 = flag::TITLE
+    | flag::RELATIVE
+    | flag::ROLE_BEFORE
+    | flag::VERB_CUE
+    | flag::LABEL
+    | flag::SECTION
+    | flag::FIRST_NAME;
+
+/// Flags that let a place start at a token whatever its case (see the fast path of
+/// `places::find_places`).
+const PLACE_WORD_CUES: u32 = flag::PLACE_WORD | flag::FAC_HEAD | flag::GEO_HEAD;
+
+/// Flags that let a place start at a token that is capitalised, or on a line without case.
+const PLACE_NAME_CUES: u32 = flag::PHRASE_HEAD | flag::TOWN;
+
+/// The scans' fast paths: which tokens can start a name or a place at all, computed for all
+/// tokens in one tight backward pass (each token needs only its own flags and those of the
+/// next three), so that the scans jump from one candidate to the next ([`next_set`]) and
+/// test their rules' finer conditions only there.
+///
+/// A name needs a letter and a cue word, a first name or a one-letter initial here, or a
+/// role, relationship or contact word among the next three tokens (rule E of [`find_names`]).
+/// A place needs a letter and a place flag (a gazetteer place or phrase head only when
+/// capitalised or on a line without case), a unit or street word next, or a number in or
+/// after a word of four bytes or more.
+///
+/// These tests, the derived flags of [`derived_flags`] and the fast paths at the top of the
+/// scans' loops are necessary conditions of the rules: a rule that is changed or added must
+/// keep them so (or loosen them), or the scans will skip tokens where it would fire.
+struct Gates;
+
+impl Gates {
+    fn compute(toks: &[Tok]) -> (Vec<u64>, Vec<u64>) {
+        let n = toks.len();
+        let mut names = vec![0u64; n.div_ceil(64)];
+        let mut places = vec![0u64; n.div_ceil(64)];
+        // The flags of the next three tokens, and whether the next has a digit.
+        let (mut f1, mut f2, mut f3) = (0u32, 0u32, 0u32);
+        let mut next_digit = false;
+        for (i, t) in toks.iter().enumerate().rev() {
+            if t.alpha() {
+                let name = t.f & NAME_CUES != 0 || t.len() == 1 || (f1 | f2 | f3) & CUE_AFTER != 0;
+                let place = t.f & PLACE_WORD_CUES != 0
+                    || f1 & (flag::UNIT | flag::STREET) != 0
+                    || t.len() >= 4 && (t.digit() || next_digit)
+                    || t.f & PLACE_NAME_CUES != 0
+                        && (t.capitalised() || t.caps_line() || t.lower_line());
+                names[i / 64] |= (name as u64) << (i % 64);
+                places[i / 64] |= (place as u64) << (i % 64);
+            }
+            (f3, f2, f1) = (f2, f1, t.f);
+            next_digit = t.digit();
+        }
+        (names, places)
+    }
+}
+
+/// The first index at or after `from` whose bit is set in `bits`.
+#[inline]
+pub(crate) fn next_set(bits: &[u64], from: usize) -> Option<usize> {
+    let mut w = from / 64;
+    let mut word = bits.get(w)? & (!0u64 << (from % 64));
+    loop {
+        if word != 0 {
+            return Some(w * 64 + word.trailing_zeros() as usize);
+        }
+        w += 1;
+        word = *bits.get(w)?;
+    }
 }
 
 impl<'a> Analysis<'a> {
     pub fn new(text: &'a str) -> Analysis<'a> {
-        let mut raw = Vec::with_capacity(text.len() / 5 + 1);
-        tokenize(text, &mut raw);
-        let mut lower = String::with_capacity(text.len());
+        WORD_CACHE.with_borrow_mut(|cache| Analysis::build(text, cache))
+    }
+
+    /// [`Analysis::new`] with the thread's word cache. (A function of its own, so that its
+    /// loop's state is local rather than captured by a closure, and can live in registers.)
+    fn build(text: &'a str, cache: &mut WordCache) -> Analysis<'a> {
+        // A token with letters and digits (its closed-class flags are still looked up).
+        const ALNUM: u16 = bits::ALPHA | bits::DIGIT;
+        // The lower-cased words live in one buffer: the whole text with its ASCII letters
+        // folded, so that an ASCII word's lower-cased form sits at the word's own offsets, then
+        // the lower-cased forms of the other words, appended as they come.
+        let mut lower = text.to_ascii_lowercase();
         let mut buf = String::new();
-        let mut toks: Vec<Tok> = Vec::with_capacity(raw.len());
-        WORD_CACHE.with_borrow_mut(|cache| {
-            for t in &raw {
-                let w = t.text(text);
-                let s = lower.len();
-                if w.is_ascii() {
-                    lower.push_str(w);
-                    lower[s..].make_ascii_lowercase();
-                } else {
-                    lower.extend(w.chars().flat_map(char::to_lowercase));
-                }
-                let low = (s as u32, lower.len() as u32);
-                let key = &lower[s..];
-                let (e, f) = if t.alpha && !t.digit && t.len() <= 40 {
-                    word_info(key, &mut buf, cache)
-                } else if t.alpha && t.len() <= 16 {
-                    (None, CLOSED.get(key).copied().unwrap_or(0))
-                } else {
-                    (None, 0)
+        let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5 + 1);
+        // Line shape counters since the first token of the current line.
+        let mut line_start = 0;
+        let (mut up, mut lo, mut alpha) = (0usize, 0usize, 0usize);
+        let mut scanner = Scanner::new(text);
+        {
+            while !scanner.at_end() {
+                let start = scanner.position();
+                let (end, tbits) = scanner.scan_token();
+                let t = RawToken {
+                    start,
+                    end,
+                    gap_end: scanner.position(),
+                    bits: tbits,
                 };
-                toks.push(Tok {
-                    t: *t,
-                    e,
-                    f,
-                    caps_line: false,
-                    lower_line: false,
-                    low,
-                });
-            }
-        });
-        // Line shapes.
-        let mut i = 0;
-        while i < toks.len() {
-            let mut j = i;
-            let (mut up, mut lo, mut alpha) = (0, 0, 0);
-            loop {
-                let tk = &toks[j];
-                if tk.t.alpha && tk.t.len() >= 2 {
+                let (s, e) = if t.bits & bits::ASCII != 0 {
+                    (t.start, t.end)
+                } else {
+                    let s = lower.len();
+                    lower.extend(text[t.start..t.end].chars().flat_map(char::to_lowercase));
+                    (s, lower.len())
+                };
+                let len = t.end - t.start;
+                let (entry, f) = match t.bits & (bits::ALPHA | bits::DIGIT) {
+                    bits::ALPHA if len <= 40 => word_info(&lower, s, e, &mut buf, cache),
+                    ALNUM if len <= 16 => (None, CLOSED.get(&lower[s..e]).copied().unwrap_or(0)),
+                    _ => (None, 0),
+                };
+                if t.bits & bits::ALPHA != 0 && len >= 2 {
                     alpha += 1;
-                    match tk.t.case {
-                        Case::Upper => up += 1,
-                        Case::Lower => lo += 1,
-                        _ => {}
+                    up += (t.bits & bits::CASE == case_code(Case::Upper)) as usize;
+                    lo += (t.bits & bits::CASE == case_code(Case::Lower)) as usize;
+                }
+                toks.push(Tok {
+                    start: t.start,
+                    end: t.end,
+                    gap_end: t.gap_end,
+                    low: (s as u32, e as u32),
+                    entry: entry.map_or(0, |e| e.bits()),
+                    f,
+                    shape: t.bits
+                        | if entry.is_some() {
+                            shape::IN_LEXICON
+                        } else {
+                            0
+                        },
+                });
+                // Line shapes: at the end of a line, mark its tokens.
+                if t.bits & bits::NEWLINE_AFTER != 0 || scanner.at_end() {
+                    let caps = alpha > 0 && up * 10 >= alpha * 6;
+                    let lowl = alpha > 0 && lo * 10 >= alpha * 9;
+                    let line = if caps { shape::CAPS_LINE } else { 0 }
+                        | if lowl { shape::LOWER_LINE } else { 0 };
+                    if line != 0 {
+                        for tk in &mut toks[line_start..] {
+                            tk.shape |= line;
+                        }
                     }
+                    line_start = toks.len();
+                    (up, lo, alpha) = (0, 0, 0);
                 }
-                if j + 1 >= toks.len() || tk.t.gap_has_newline(text) {
-                    break;
-                }
-                j += 1;
             }
-            let caps = alpha > 0 && up * 10 >= alpha * 6;
-            let lowl = alpha > 0 && lo * 10 >= alpha * 9;
-            for tk in &mut toks[i..=j] {
-                tk.caps_line = caps;
-                tk.lower_line = lowl;
-            }
-            i = j + 1;
         }
-        Analysis { text, toks, lower }
+        let (name_gate, place_gate) = Gates::compute(&toks);
+        Analysis {
+            text,
+            toks,
+            lower,
+            name_gate,
+            place_gate,
+        }
     }
 
     /// Indexes of the tokens lying inside `span` (tokens are sorted by start).
     pub fn tokens_within(&self, span: Span) -> std::ops::Range<usize> {
-        let lo = self.toks.partition_point(|t| t.t.start < span.start);
-        let hi = self.toks.partition_point(|t| t.t.start < span.end);
+        let lo = self.toks.partition_point(|t| t.start() < span.start);
+        let hi = self.toks.partition_point(|t| t.start() < span.end);
         let hi = (lo..hi)
             .rev()
-            .find(|&k| self.toks[k].t.end <= span.end)
+            .find(|&k| self.toks[k].end() <= span.end)
             .map_or(lo, |k| k + 1);
         lo..hi
     }
@@ -429,7 +768,7 @@ impl<'a> Analysis<'a> {
     /// Token `i - 1` exists on the same line and has flag `f`.
     #[inline]
     pub fn prev_has(&self, i: usize, f: u32) -> bool {
-        i > 0 && self.has(i - 1, f) && !self.toks[i - 1].t.gap_has_newline(self.text)
+        i > 0 && self.has(i - 1, f) && !self.toks[i - 1].gap_has_newline()
     }
 
     /// Lower-cased word of token `i`.
@@ -438,46 +777,56 @@ impl<'a> Analysis<'a> {
         &self.lower[s as usize..e as usize]
     }
 
+    /// Lower-cased word of token `i`, as bytes (no char-boundary checks, for byte tests).
+    #[inline]
+    pub fn low_bytes(&self, i: usize) -> &[u8] {
+        let (s, e) = self.toks[i].low;
+        &self.lower.as_bytes()[s as usize..e as usize]
+    }
+
     /// The original text of token `i`.
     pub fn word(&self, i: usize) -> &'a str {
-        self.toks[i].t.text(self.text)
+        let t = &self.toks[i];
+        &self.text[t.start..t.end]
     }
 
     /// The gap after token `i`.
     pub fn gap(&self, i: usize) -> &'a str {
-        self.toks[i].t.gap(self.text)
+        let t = &self.toks[i];
+        &self.text[t.end..t.gap_end]
+    }
+
+    /// The bytes of the gap after token `i` (no char-boundary checks, for byte tests).
+    #[inline]
+    pub fn gap_bytes(&self, i: usize) -> &'a [u8] {
+        let t = &self.toks[i];
+        &self.text.as_bytes()[t.end..t.gap_end]
     }
 
     /// The gap after token `i` is plain spacing (spaces or tabs, no line break).
     pub fn gap_is_space(&self, i: usize) -> bool {
-        let g = self.gap(i);
-        !g.is_empty() && g.bytes().all(|b| b == b' ' || b == b'\t')
+        let g = self.gap_bytes(i);
+        !g.is_empty() && g.iter().all(|&b| b == b' ' || b == b'\t')
     }
 
     /// The gap after token `i` stays on the line and holds only spaces and the given bytes.
     pub fn gap_only(&self, i: usize, allowed: &[u8]) -> bool {
-        self.gap(i)
-            .bytes()
-            .all(|b| b == b' ' || b == b'\t' || allowed.contains(&b))
+        self.gap_bytes(i)
+            .iter()
+            .all(|b| *b == b' ' || *b == b'\t' || allowed.contains(b))
     }
 
     /// Token `i` is capitalised where case carries information (a mixed-case line).
+    #[inline]
     pub fn capitalised(&self, i: usize) -> bool {
-        let tk = &self.toks[i];
-        // On a mixed-case line a short word in capitals is an abbreviation far more often than
-        // a name (CXR, ABI, ETT); a long one may be a surname written in capitals.
-        !tk.caps_line
-            && !tk.lower_line
-            && (matches!(tk.t.case, Case::Title | Case::Mixed)
-                || tk.t.case == Case::Upper && tk.t.len() >= 5)
-            || tk.lower_line && tk.t.case != Case::Lower
+        self.toks[i].capitalised()
     }
 
     /// Token `i` is capitalised or in capitals on a mixed-case line (acronyms included: "MD
     /// Hospital", "UCL Hospital").
     pub fn cased(&self, i: usize) -> bool {
         let tk = &self.toks[i];
-        self.capitalised(i) || !tk.caps_line && !tk.lower_line && tk.t.case == Case::Upper
+        self.capitalised(i) || !tk.caps_line() && !tk.lower_line() && tk.case() == Case::Upper
     }
 
     /// Token `i` starts a sentence (first token, or after . ! ? : or a line break).
@@ -981,20 +1330,21 @@ const EPONYM_NEXT: &[&str] = &[
 /// Could token `i` be part of a name, given that a title points at it (`strong`: Mr, Dr...)?
 fn name_like_after_title(a: &Analysis<'_>, i: usize, strong: bool) -> bool {
     let tk = &a.toks[i];
-    if !tk.t.alpha || tk.t.digit {
+    if !tk.alpha() || tk.digit() {
         return false;
     }
     if a.has(i, flag::STOP | flag::TITLE | flag::RELATIVE) {
         return false;
     }
     // Single letters are initials only when followed by a full stop.
-    if tk.t.len() == 1 {
-        return a.gap(i).starts_with('.') && (tk.t.case != Case::Lower || tk.lower_line);
+    if tk.len() == 1 {
+        return a.gap_bytes(i).first() == Some(&b'.')
+            && (tk.case() != Case::Lower || tk.lower_line());
     }
     let cap = a.capitalised(i);
-    let Some(e) = tk.e else {
+    let Some(e) = tk.e() else {
         // Unknown word: a surname after a title, unless written in lower case in mixed text.
-        return tk.t.case != Case::Lower || tk.lower_line;
+        return tk.case() != Case::Lower || tk.lower_line();
     };
     let named = e.first_name().is_some() || e.surname().is_some();
     if (e.clinical() || e.drug()) && !(named && cap) {
@@ -1007,12 +1357,12 @@ fn name_like_after_title(a: &Analysis<'_>, i: usize, strong: bool) -> bool {
         // "Dr King", "MR BLACK": a common word is a surname after a strong title if it is a
         // surname and case does not say otherwise; after a weak title only when capitalised.
         return if strong {
-            named && (cap || tk.caps_line || tk.lower_line)
+            named && (cap || tk.caps_line() || tk.lower_line())
         } else {
             named && cap
         };
     }
-    if tk.t.case == Case::Lower && !tk.lower_line && !named {
+    if tk.case() == Case::Lower && !tk.lower_line() && !named {
         return false;
     }
     true
@@ -1021,7 +1371,7 @@ fn name_like_after_title(a: &Analysis<'_>, i: usize, strong: bool) -> bool {
 /// Could token `k` be a name, given a relative, role or verb cue before it?
 fn name_like_after_cue(a: &Analysis<'_>, k: usize) -> bool {
     let tk = &a.toks[k];
-    if !tk.t.alpha || tk.t.digit || tk.t.len() < 2 {
+    if !tk.alpha() || tk.digit() || tk.len() < 2 {
         return false;
     }
     if a.has(
@@ -1031,7 +1381,7 @@ fn name_like_after_cue(a: &Analysis<'_>, k: usize) -> bool {
         return false;
     }
     let cap = a.capitalised(k);
-    match tk.e {
+    match tk.e() {
         Some(e) => {
             if (e.clinical() || e.drug()) && !cap {
                 return false;
@@ -1044,20 +1394,20 @@ fn name_like_after_cue(a: &Analysis<'_>, k: usize) -> bool {
                 // that is a word — but not a lower-case common word in mixed-case text.
                 if e.common_word() {
                     // Modal verbs and the like are in the stop list ("son will visit").
-                    return cap || tk.caps_line || w >= 9;
+                    return cap || tk.caps_line() || w >= 9;
                 }
-                return tk.t.case != Case::Lower || tk.lower_line || tk.caps_line;
+                return tk.case() != Case::Lower || tk.lower_line() || tk.caps_line();
             }
             if e.surname().is_some() && !e.word() {
-                return tk.t.case != Case::Lower || tk.lower_line || tk.caps_line;
+                return tk.case() != Case::Lower || tk.lower_line() || tk.caps_line();
             }
             !e.word() && cap
         }
         // An unknown lower-case word after a cue is a name only when set off ("son, smokey,").
         None => {
-            cap || tk.caps_line
-                || tk.lower_line
-                    && tk.t.len() >= 3
+            cap || tk.caps_line()
+                || tk.lower_line()
+                    && tk.len() >= 3
                     && (k + 1 >= a.toks.len()
                         || a.gap(k)
                             .trim_start()
@@ -1069,11 +1419,11 @@ fn name_like_after_cue(a: &Analysis<'_>, k: usize) -> bool {
 /// A first name on gazetteer evidence alone (no cue).
 fn gazetteer_first(a: &Analysis<'_>, i: usize) -> bool {
     let tk = &a.toks[i];
-    let Some(e) = tk.e else { return false };
+    let Some(e) = tk.e() else { return false };
     let Some((_, weight)) = e.first_name() else {
         return false;
     };
-    if tk.t.len() < 3 || e.clinical() || e.drug() || e.eponym() || tk.f & flag::STOP != 0 {
+    if tk.len() < 3 || e.clinical() || e.drug() || e.eponym() || tk.f & flag::STOP != 0 {
         return false;
     }
     if e.place().is_some_and(|p| p.kind == PlaceKind::Region) {
@@ -1110,7 +1460,7 @@ fn gazetteer_first(a: &Analysis<'_>, i: usize) -> bool {
         // without a cue.
         return a.capitalised(i) && !a.sentence_start(i) && !e.common_word();
     }
-    if tk.t.case == Case::Lower && !tk.lower_line {
+    if tk.case() == Case::Lower && !tk.lower_line() {
         return false;
     }
     weight >= 7 || e.historic_first_name()
@@ -1119,7 +1469,7 @@ fn gazetteer_first(a: &Analysis<'_>, i: usize) -> bool {
 /// Could token `i` continue a name as a surname?
 fn surname_like(a: &Analysis<'_>, i: usize) -> bool {
     let tk = &a.toks[i];
-    if !tk.t.alpha || tk.t.digit || tk.t.len() < 2 {
+    if !tk.alpha() || tk.digit() || tk.len() < 2 {
         return false;
     }
     if a.has(
@@ -1128,14 +1478,14 @@ fn surname_like(a: &Analysis<'_>, i: usize) -> bool {
     ) {
         return false;
     }
-    if tk.t.case == Case::Lower && !tk.lower_line {
+    if tk.case() == Case::Lower && !tk.lower_line() {
         return false;
     }
-    match tk.e {
-        None => tk.t.len() >= 3,
+    match tk.e() {
+        None => tk.len() >= 3,
         Some(e) => {
             if (e.clinical() || e.drug())
-                && !(e.surname().is_some() && a.capitalised(i) && !tk.lower_line)
+                && !(e.surname().is_some() && a.capitalised(i) && !tk.lower_line())
             {
                 return false;
             }
@@ -1155,14 +1505,14 @@ fn surname_like(a: &Analysis<'_>, i: usize) -> bool {
 /// Is token `i` an eponym used as the name of a disease, sign or test here?
 pub(crate) fn eponym_use(a: &Analysis<'_>, i: usize) -> bool {
     let tk = &a.toks[i];
-    if !tk.e.is_some_and(|e| e.eponym()) {
+    if !tk.e().is_some_and(|e| e.eponym()) {
         return false;
     }
     if a.prev_has(i, flag::TITLE) {
         return false;
     }
     // Parkinson's (alone or before a disease word), Parkinson disease, Guillain-Barré syndrome.
-    if tk.t.possessive {
+    if tk.possessive() {
         return true;
     }
     let mut j = i + 1;
@@ -1170,7 +1520,7 @@ pub(crate) fn eponym_use(a: &Analysis<'_>, i: usize) -> bool {
         if a.has(j, flag::EPONYM_NEXT) {
             return true;
         }
-        if !a.toks[j].e.is_some_and(|e| e.eponym()) && !a.toks[j].t.possessive {
+        if !a.toks[j].e().is_some_and(|e| e.eponym()) && !a.toks[j].possessive() {
             break;
         }
         j += 1;
@@ -1185,12 +1535,12 @@ pub(crate) fn eponym_use(a: &Analysis<'_>, i: usize) -> bool {
 type Found = (Span, Vec<Evidence>);
 
 fn push_span(out: &mut Vec<Found>, a: &Analysis<'_>, i: usize, j: usize, ev: Vec<Evidence>) {
-    let span = Span::new(a.toks[i].t.start, a.toks[j].t.end);
+    let span = Span::new(a.toks[i].start(), a.toks[j].end());
     out.push((span, ev));
 }
 
 fn gaz_evidence(a: &Analysis<'_>, i: usize, ev: &mut Vec<Evidence>) {
-    if let Some(e) = a.toks[i].e {
+    if let Some(e) = a.toks[i].e() {
         if e.first_name().is_some() {
             ev.push(Evidence::Gazetteer(Gazetteer::FirstName));
         } else if e.surname().is_some() {
@@ -1205,11 +1555,11 @@ fn gaz_evidence(a: &Analysis<'_>, i: usize, ev: &mut Vec<Evidence>) {
 /// Is token `j` an initial ("J." in "J. Smith")?
 fn initial(a: &Analysis<'_>, j: usize) -> bool {
     let tk = &a.toks[j];
-    tk.t.len() == 1
-        && tk.t.alpha
-        && a.gap(j).starts_with('.')
-        && (tk.t.case != Case::Lower || tk.lower_line)
-        && !(j > 0 && a.gap(j - 1).ends_with('\''))
+    tk.len() == 1
+        && tk.alpha()
+        && a.gap_bytes(j).first() == Some(&b'.')
+        && (tk.case() != Case::Lower || tk.lower_line())
+        && !(j > 0 && a.gap_bytes(j - 1).last() == Some(&b'\''))
 }
 
 /// Extend a name forward from token `i` over further name-like tokens (up to `max` tokens in
@@ -1220,26 +1570,26 @@ fn extend_name(a: &Analysis<'_>, i: usize, max: usize) -> usize {
         let init = initial(a, j);
         let gap_ok = a.gap_is_space(j)
             || (init && a.gap_only(j, b"."))
-            || a.gap(j) == "-"
-            || a.gap(j) == "'";
+            || a.gap_bytes(j) == b"-"
+            || a.gap_bytes(j) == b"'";
         if !gap_ok {
             break;
         }
         let k = j + 1;
-        let same_case_lower = a.toks[i].t.case == Case::Lower
-            && a.toks[k].t.case == Case::Lower
+        let same_case_lower = a.toks[i].case() == Case::Lower
+            && a.toks[k].case() == Case::Lower
             && a.toks[k]
-                .e
+                .e()
                 .is_none_or(|e| !e.word() && !e.clinical() && !e.drug())
             && !a.has(k, flag::STOP | flag::ROLE_AFTER | flag::RELATIVE)
-            && a.toks[k].t.len() >= 3;
+            && a.toks[k].len() >= 3;
         if !surname_like(a, k) && !initial(a, k) && !same_case_lower {
             break;
         }
         // Keep case consistent on mixed lines (Jane Smith, not Jane smith).
-        if !a.toks[k].caps_line
-            && a.toks[k].t.case == Case::Lower
-            && a.toks[i].t.case != Case::Lower
+        if !a.toks[k].caps_line()
+            && a.toks[k].case() == Case::Lower
+            && a.toks[i].case() != Case::Lower
         {
             break;
         }
@@ -1256,11 +1606,15 @@ fn extend_name(a: &Analysis<'_>, i: usize, max: usize) -> usize {
 pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
     let n = a.toks.len();
     let mut i = 0;
-    while i < n {
+    // Fast path: every rule below needs a cue word here (A to D0), a one-letter initial (E, F),
+    // a known first name (G) or a role, relationship or contact word among the next three
+    // tokens (E). Only the tokens that have one are visited ([`Gates`]).
+    while let Some(next) = next_set(&a.name_gate, i) {
+        i = next;
         let tk = &a.toks[i];
         // Most tokens can start no name: a cue word, a known name, an unknown word or an
         // initial is needed.
-        let candidate = tk.t.alpha
+        let candidate = tk.alpha()
             && (tk.f
                 & (flag::TITLE
                     | flag::RELATIVE
@@ -1268,25 +1622,22 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
                     | flag::VERB_CUE
                     | flag::LABEL)
                 != 0
-                || tk.e.is_none()
-                || tk.t.len() == 1
-                || tk.e.is_some_and(|e| {
+                || tk.e().is_none()
+                || tk.len() == 1
+                || tk.e().is_some_and(|e| {
                     (e.first_name().is_some() || e.surname().is_some() || !e.word())
-                        && !(e.clinical() && !a.capitalised(i))
+                        && (!e.clinical() || a.capitalised(i))
                 })
-                || matches!(
-                    a.low(i),
-                    "social" | "family" | "visitors" | "visitor" | "psychosocial"
-                ));
+                || tk.f & flag::SECTION != 0);
         if !candidate {
             i += 1;
             continue;
         }
-        let next_ok = i + 1 < n && !tk.t.gap_has_newline(a.text);
+        let next_ok = i + 1 < n && !tk.gap_has_newline();
         // A. Title + name, and lists after a plural title ("Drs Ferullo and Saeed").
         if next_ok && a.has(i, flag::TITLE) && a.gap_only(i, b".") {
             let strong = a.has(i, flag::STRONG_TITLE);
-            let dot = a.gap(i).contains('.');
+            let dot = a.gap_bytes(i).contains(&b'.');
             let k = i + 1;
             if (strong || !dot) && name_like_after_title(a, k, strong) && !eponym_use(a, k) {
                 let mut j = extend_name(a, k, 3);
@@ -1319,8 +1670,7 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
                 k += 1;
                 skips += 1;
             }
-            if k < n && a.gap_only(k - 1, b",:-('s.?)") && !a.toks[k - 1].t.gap_has_newline(a.text)
-            {
+            if k < n && a.gap_only(k - 1, b",:-('s.?)") && !a.toks[k - 1].gap_has_newline() {
                 let mut any = false;
                 while k < n && name_like_after_cue(a, k) && !eponym_use(a, k) {
                     let j = extend_name(a, k, 2);
@@ -1336,7 +1686,7 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
                         k = j + 1;
                         break;
                     }
-                    if m >= n || a.toks[m - 1].t.gap_has_newline(a.text) {
+                    if m >= n || a.toks[m - 1].gap_has_newline() {
                         k = j + 1;
                         break;
                     }
@@ -1363,20 +1713,20 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
             let ok = if role {
                 name_like_after_cue(a, k)
                     && (a.capitalised(k)
-                        || a.toks[k].e.is_some_and(|e| {
+                        || a.toks[k].e().is_some_and(|e| {
                             (e.first_name().is_some() || e.surname().is_some()) && !e.clinical()
                         }))
             } else {
                 // After a verb, only a known first name, or a capitalised word that is no
                 // English word ("page Suzette", "spoke with patty hoeller").
-                let first = a.toks[k].e.is_some_and(|e| {
+                let first = a.toks[k].e().is_some_and(|e| {
                     e.first_name().is_some_and(|(_, w)| w >= 6) && !e.clinical() && !e.drug()
                 });
-                let common = a.toks[k].e.is_some_and(|e| e.common_word());
+                let common = a.toks[k].e().is_some_and(|e| e.common_word());
                 let pair = k + 1 < n
                     && a.gap_is_space(k)
-                    && a.toks[k + 1].t.case == a.toks[k].t.case
-                    && a.toks[k + 1].e.is_none_or(|e| {
+                    && a.toks[k + 1].case() == a.toks[k].case()
+                    && a.toks[k + 1].e().is_none_or(|e| {
                         !e.clinical()
                             && !e.drug()
                             && (!e.word() || e.surname().is_some() && a.capitalised(k + 1))
@@ -1384,8 +1734,8 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
                     && !a.has(k + 1, flag::STOP | flag::ROLE_AFTER);
                 first
                     && (!common || pair)
-                    && a.toks[k].t.len() >= 3
-                    && (a.toks[k].t.case != Case::Lower || a.toks[k].lower_line)
+                    && a.toks[k].len() >= 3
+                    && (a.toks[k].case() != Case::Lower || a.toks[k].lower_line())
                     && !a.has(k, flag::STOP)
             };
             if ok && !eponym_use(a, k) {
@@ -1403,18 +1753,15 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
         }
         // D0. A social-history section opening with a first name ("Social: Bill called").
         if next_ok
-            && matches!(
-                a.low(i),
-                "social" | "family" | "visitors" | "visitor" | "psychosocial"
-            )
+            && a.has(i, flag::SECTION)
             && a.gap(i).contains([':', '-'])
             && a.gap_only(i, b":->")
         {
             let k = i + 1;
-            if a.toks[k].e.is_some_and(|e| {
+            if a.toks[k].e().is_some_and(|e| {
                 e.first_name().is_some_and(|(_, w)| w >= 9) && !e.clinical() && !e.drug()
             }) && !a.has(k, flag::STOP | flag::RELATIVE | flag::TITLE)
-                && a.toks[k].t.len() >= 3
+                && a.toks[k].len() >= 3
             {
                 let j = extend_name(a, k, 2);
                 let mut ev = vec![Evidence::Label];
@@ -1425,7 +1772,8 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
             }
         }
         // D. Report label ("Patient: SURNAME, Firstname", "Name: Jane Smith").
-        if next_ok && a.has(i, flag::LABEL) && a.gap(i).contains(':') && a.gap_only(i, b":") {
+        if next_ok && a.has(i, flag::LABEL) && a.gap_bytes(i).contains(&b':') && a.gap_only(i, b":")
+        {
             let k = i + 1;
             if name_like_after_cue(a, k) && surname_like(a, k) {
                 let mut j = extend_name(a, k, 3);
@@ -1433,7 +1781,7 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
                 if j == k
                     && j + 1 < n
                     && a.gap_only(j, b",")
-                    && a.gap(j).contains(',')
+                    && a.gap_bytes(j).contains(&b',')
                     && (gazetteer_first(a, j + 1) || name_like_after_cue(a, j + 1))
                 {
                     j = extend_name(a, j + 1, 2);
@@ -1447,7 +1795,7 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
         }
         // E. A name followed by a role or a relationship ("Emily Parker, RN", "Q. LANDER RRT",
         //    "Hank Przybylo (son)", "ROMERO FAMILY").
-        if let Some(j) = name_before_cue(a, i) {
+        if let Some(j) = cue_after(a, i).then(|| name_before_cue(a, i)).flatten() {
             let mut ev = vec![Evidence::ContextWord(Cue::Role)];
             gaz_evidence(a, i, &mut ev);
             push_span(out, a, i, j, ev);
@@ -1459,10 +1807,10 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
             && i + 1 < n
             && a.gap_only(i, b".")
             && surname_like(a, i + 1)
-            && a.toks[i + 1].e.is_none_or(|e| !e.word() && !e.clinical())
+            && a.toks[i + 1].e().is_none_or(|e| !e.word() && !e.clinical())
             // Not "u/o. hematuria", "a.m. hypoxic", nor a SOAP heading ("P. Antibiotics").
-            && (i == 0 || a.gap(i - 1).ends_with([' ', '\t', '(', '-']) && !a.gap(i - 1).contains('\n'))
-            && (a.capitalised(i + 1) || a.toks[i + 1].e.is_some_and(|e| e.surname().is_some()) || a.toks[i + 1].t.len() >= 5)
+            && (i == 0 || a.gap(i - 1).ends_with([' ', '\t', '(', '-']) && !a.gap_bytes(i - 1).contains(&b'\n'))
+            && (a.capitalised(i + 1) || a.toks[i + 1].e().is_some_and(|e| e.surname().is_some()) || a.toks[i + 1].len() >= 5)
             && !(i > 0 && matches!(a.low(i - 1), "q" | "p" | "no" | "vol" | "fig" | "pg" | "p."))
         {
             let j = extend_name(a, i + 1, 2);
@@ -1473,7 +1821,11 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
             continue;
         }
         // G. First name (+ surname) on gazetteer evidence.
-        if gazetteer_first(a, i) && !eponym_use(a, i) && !(i > 0 && a.low(i - 1) == "the") {
+        if a.has(i, flag::FIRST_NAME)
+            && gazetteer_first(a, i)
+            && !eponym_use(a, i)
+            && !(i > 0 && a.low(i - 1) == "the")
+        {
             let j = extend_name(a, i, 3);
             let mut ev = vec![Evidence::Gazetteer(Gazetteer::FirstName)];
             if j > i {
@@ -1482,7 +1834,7 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
             if a.capitalised(i) {
                 ev.push(Evidence::Capitalised);
             }
-            let e = tk.e.unwrap_or(Entry::from_bits(0));
+            let e = tk.e().unwrap_or(Entry::from_bits(0));
             // A lone first name needs weight: a common name.
             let strong = j > i && !initial(a, j) || e.first_name().is_some_and(|(_, w)| w >= 9);
             if strong {
@@ -1494,6 +1846,15 @@ pub(crate) fn find_names(a: &Analysis<'_>, out: &mut Vec<Found>) {
         i += 1;
     }
     propagate(a, out);
+}
+
+/// One of the three tokens after token `i` is a role, relationship or contact word: what
+/// [`name_before_cue`] needs to find a name starting at `i`.
+fn cue_after(a: &Analysis<'_>, i: usize) -> bool {
+    let n = a.toks.len();
+    a.toks[(i + 1).min(n)..n.min(i + 4)]
+        .iter()
+        .any(|t| t.f & CUE_AFTER != 0)
 }
 
 /// Roles after a name that are never anything else ("RN", "RRT"); others ("PA", "NP", "MD")
@@ -1509,37 +1870,39 @@ const UNAMBIGUOUS_ROLES: &[&str] = &[
 fn name_before_cue(a: &Analysis<'_>, i: usize) -> Option<usize> {
     let n = a.toks.len();
     let tk = &a.toks[i];
-    if !(initial(a, i) || name_token_loose(a, i)) || tk.t.gap_has_newline(a.text) {
+    if !(initial(a, i) || name_token_loose(a, i)) || tk.gap_has_newline() {
         return None;
     }
     // Walk forward over up to three loose name tokens.
     let mut j = i;
     while j + 1 < n && j < i + 2 {
-        let gap_ok = a.gap_is_space(j) || initial(a, j) && a.gap_only(j, b".") || a.gap(j) == "-";
+        let gap_ok =
+            a.gap_is_space(j) || initial(a, j) && a.gap_only(j, b".") || a.gap_bytes(j) == b"-";
         if !gap_ok || !(name_token_loose(a, j + 1) || initial(a, j + 1)) {
             break;
         }
         j += 1;
     }
-    if initial(a, j) || j + 1 >= n || a.toks[j].t.gap_has_newline(a.text) {
+    if initial(a, j) || j + 1 >= n || a.toks[j].gap_has_newline() {
         return None;
     }
     let k = j + 1;
     let known = |m: usize| {
-        a.toks[m].e.is_some_and(|e| {
+        a.toks[m].e().is_some_and(|e| {
             (e.first_name().is_some() || e.surname().is_some()) && !e.common_word() && !e.clinical()
         })
     };
     let role_shape = a.has(k, flag::ROLE_AFTER)
         && a.gap_only(j, b",-/")
-        && (a.toks[k].t.case == Case::Upper || a.toks[k].lower_line && a.toks[j].lower_line);
+        && (a.toks[k].case() == Case::Upper || a.toks[k].lower_line() && a.toks[j].lower_line());
     // An unambiguous role after any name; "PA", "NP" or "MD" after a known name, a
     // capitalised one, or a first name and surname.
     let role = role_shape
         && (UNAMBIGUOUS_ROLES.contains(&a.low(k))
             || j > i && !initial(a, i)
             || (i..=j).any(|m| known(m) || a.capitalised(m)));
-    let relative = a.has(k, flag::RELATIVE) && a.gap(j).contains('(') && a.gap_only(j, b"(");
+    let relative =
+        a.has(k, flag::RELATIVE) && a.gap_bytes(j).contains(&b'(') && a.gap_only(j, b"(");
     // "Lopie Certusi cell# ...": a capitalised pair before a contact number.
     let contact = matches!(
         a.low(k),
@@ -1548,12 +1911,14 @@ fn name_before_cue(a: &Analysis<'_>, i: usize) -> Option<usize> {
         && a.gap_only(j, b",:-(")
         && (i..=j).all(|m| a.capitalised(m))
         && k + 1 < n
-        && (a.gap(k).contains('#') || a.gap(k).contains(':') || a.toks[k + 1].t.digit);
+        && (a.gap_bytes(k).contains(&b'#')
+            || a.gap_bytes(k).contains(&b':')
+            || a.toks[k + 1].digit());
     let family = matches!(a.low(k), "family" | "household")
         && a.gap_is_space(j)
         && i == j
         && a.toks[i]
-            .e
+            .e()
             .is_some_and(|e| e.surname().is_some() && !e.word());
     if !(role || relative || family || contact) {
         return None;
@@ -1567,7 +1932,7 @@ fn name_before_cue(a: &Analysis<'_>, i: usize) -> Option<usize> {
 /// A token that may be a name when a role or relationship follows it.
 fn name_token_loose(a: &Analysis<'_>, i: usize) -> bool {
     let tk = &a.toks[i];
-    if !tk.t.alpha || tk.t.digit || tk.t.len() < 2 {
+    if !tk.alpha() || tk.digit() || tk.len() < 2 {
         return false;
     }
     if a.has(
@@ -1581,10 +1946,10 @@ fn name_token_loose(a: &Analysis<'_>, i: usize) -> bool {
     ) {
         return false;
     }
-    if tk.t.case == Case::Lower && !tk.lower_line {
+    if tk.case() == Case::Lower && !tk.lower_line() {
         return false;
     }
-    match tk.e {
+    match tk.e() {
         None => true,
         Some(e) => {
             if (e.clinical() || e.drug()) && !(a.capitalised(i) && e.surname().is_some()) {
@@ -1592,7 +1957,7 @@ fn name_token_loose(a: &Analysis<'_>, i: usize) -> bool {
             }
             let named = e.first_name().is_some() || e.surname().is_some();
             if e.common_word() {
-                return named && (a.capitalised(i) || tk.caps_line || tk.lower_line);
+                return named && (a.capitalised(i) || tk.caps_line() || tk.lower_line());
             }
             named || !e.word()
         }
@@ -1605,6 +1970,7 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
         return;
     }
     let mut words: WordSet<'_> = WordSet::default();
+    let mut filter = WordFilter::default();
     for (span, ev) in out.iter() {
         let strong = ev.iter().any(|e| {
             matches!(
@@ -1617,12 +1983,13 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
         }
         for i in a.tokens_within(*span) {
             let tk = &a.toks[i];
-            if tk.t.len() >= 3 {
-                let distinctive = tk.e.is_none_or(|e| {
+            if tk.len() >= 3 {
+                let distinctive = tk.e().is_none_or(|e| {
                     !e.clinical() && !e.drug() && (!e.common_word() || a.capitalised(i))
                 }) && tk.f & (flag::STOP | flag::TITLE | flag::ROLE_AFTER) == 0;
                 if distinctive {
                     words.insert(a.low(i));
+                    filter.add(a.low(i));
                 }
             }
         }
@@ -1632,26 +1999,53 @@ fn propagate(a: &Analysis<'_>, out: &mut Vec<Found>) {
     }
     let covered = Intervals::new(out.iter().map(|(s, _)| *s));
     for (i, tk) in a.toks.iter().enumerate() {
-        if !tk.t.alpha || !words.contains(a.low(i)) {
+        if !tk.alpha() || !filter.may_contain(a.low_bytes(i)) || !words.contains(a.low(i)) {
             continue;
         }
-        if covered.overlaps(tk.t.start, tk.t.end) {
+        if covered.overlaps(tk.start(), tk.end()) {
             continue;
         }
         if eponym_use(a, i) {
             continue;
         }
         // A word that is also a name ("Hope", "Bill") only where it is capitalised.
-        if tk.e.is_some_and(|e| e.word()) && !a.capitalised(i) {
+        if tk.e().is_some_and(|e| e.word()) && !a.capitalised(i) {
             continue;
         }
         out.push((
-            Span::new(tk.t.start, tk.t.end),
+            Span::new(tk.start(), tk.end()),
             vec![
                 Evidence::Propagated,
                 Evidence::Gazetteer(Gazetteer::Surname),
             ],
         ));
+    }
+}
+
+/// A cheap necessary test for membership of a [`WordSet`]: a member with the word's length (up
+/// to 63) and first byte must exist. Most words of a document fail it and are never hashed.
+#[derive(Default)]
+pub(crate) struct WordFilter {
+    lens: u64,
+    first: [u64; 4],
+}
+
+impl WordFilter {
+    /// Records a member.
+    pub(crate) fn add(&mut self, w: &str) {
+        let b = w.as_bytes();
+        self.lens |= 1 << b.len().min(63);
+        if let Some(&c) = b.first() {
+            self.first[c as usize >> 6] |= 1 << (c & 63);
+        }
+    }
+
+    /// False when `w` is certainly no member.
+    #[inline]
+    pub(crate) fn may_contain(&self, w: &[u8]) -> bool {
+        self.lens & 1 << w.len().min(63) != 0
+            && w.first()
+                .is_none_or(|&c| self.first[c as usize >> 6] & 1 << (c & 63) != 0)
     }
 }
 

@@ -17,8 +17,8 @@
 
 use clinpost_core::{Category, Cue, Evidence, Gazetteer, Kind, RuleMeta, Severity, Span};
 
-use crate::lexicon::{lexicon, PlaceKind};
-use crate::names::{eponym_use, flag, Analysis, Intervals, WordSet};
+use crate::lexicon::{fnv1a64, fnv1a64_extend, lexicon, PlaceKind};
+use crate::names::{eponym_use, flag, next_set, Analysis, Intervals, WordFilter, WordSet};
 use crate::tokens::Case;
 
 /// PHI012 location.
@@ -370,40 +370,72 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
     let name_spans = Intervals::new(names.iter().map(|(s, _)| *s));
     let in_name = |s: usize, e: usize| name_spans.overlaps(s, e);
     let mut i = 0;
-    while i < n {
+    // Only the tokens that pass the first test of the fast path below are visited (see
+    // `names::Gates`).
+    while let Some(next) = next_set(&a.place_gate, i) {
+        i = next;
         let tk = &a.toks[i];
-        if !tk.t.alpha || tk.t.start < covered_until {
+        if !tk.alpha() || tk.start() < covered_until {
             i += 1;
             continue;
+        }
+        // Fast path: most tokens can start no place. The rules below need:
+        // - 2 to 6, 8: a head word (2); "St", "ward" or "university" (3, 4, 8); an
+        //   abbreviation shaped like a hospital's (6); a unit or street word next (4, 5);
+        // - 7: a number in or after a word of four bytes or more, after "to", "on" or a
+        //   movement word;
+        // - 1: a phrase head followed, across a short gap, by a word without digits that can
+        //   continue the phrase; on a mixed-case line it must be capitalised, elsewhere it
+        //   needs a place cue before it or a head word that is no everyday word;
+        // - 9, 10: a place smaller than a region, capitalised (or, 10, after a preposition on
+        //   a line without case).
+        // The tests that depend on the word alone were made when it was looked up (the
+        // `flag::PLACE_WORD`, `PHRASE_HEAD`, `PHRASE_WORTHY` and `TOWN` bits).
+        let next = a.toks.get(i + 1);
+        let word_rule = tk.f & (flag::PLACE_WORD | flag::FAC_HEAD | flag::GEO_HEAD) != 0
+            || next.is_some_and(|t| t.f & (flag::UNIT | flag::STREET) != 0);
+        let ward_number = tk.len() >= 4
+            && (tk.digit() || next.is_some_and(|t| t.digit()))
+            && i > 0
+            && !a.toks[i - 1].gap_has_newline()
+            && (a.has(i - 1, flag::MOVE)
+                || matches!(a.low(i - 1), "to" | "from" | "into" | "on" | "per"));
+        if !word_rule && !ward_number {
+            let uncased = tk.caps_line() || tk.lower_line();
+            let phrase = tk.f & flag::PHRASE_HEAD != 0
+                && next.is_some_and(|t| !t.digit())
+                && tk.gap_end() - tk.end() <= 3
+                && a.gap_only(i, b".-'")
+                && (uncased
+                    || a.capitalised(i + 1)
+                    || matches!(
+                        a.low(i + 1),
+                        "of" | "upon" | "on" | "the" | "de" | "le" | "la" | "en"
+                    ));
+            if !phrase && tk.f & flag::TOWN == 0 {
+                i += 1;
+                continue;
+            }
+            if !a.capitalised(i) {
+                let possible = uncased
+                    && (place_prep_before(a, i)
+                        || phrase && (tk.f & flag::PHRASE_WORTHY != 0 || moved_before(a, i)));
+                if !possible {
+                    i += 1;
+                    continue;
+                }
+            }
         }
         let w = a.low(i);
-        // Most tokens can start no place: skip them before the rules' conditions.
-        let next_f = if i + 1 < n { a.toks[i + 1].f } else { 0 };
-        let wb = w.as_bytes();
-        let candidate =
-            tk.e.is_some_and(|e| e.place().is_some() || e.phrase_max() > 0)
-                || tk.f & (flag::FAC_HEAD | flag::GEO_HEAD) != 0
-                || next_f & (flag::UNIT | flag::STREET) != 0
-                || (2..=5).contains(&wb.len())
-                    && !tk.t.digit
-                    && (wb.ends_with(b"h") || wb.ends_with(b"mc"))
-                || wb.len() >= 4 && (tk.t.digit || i + 1 < n && a.toks[i + 1].t.digit)
-                || matches!(w, "st" | "saint" | "ward" | "u" | "univ" | "university");
-        if !candidate {
-            i += 1;
-            continue;
-        }
         let prev = if i > 0 { a.low(i - 1) } else { "" };
-        let prev_gap_ok = i > 0 && !a.toks[i - 1].t.gap_has_newline(a.text);
-        let prep_before =
-            a.prev_has(i, flag::PREP) || i > 0 && a.gap(i - 1).trim_end().ends_with('@');
-        let moved = i >= 2 && a.has(i - 2, flag::MOVE)
-            || i >= 3 && a.low(i - 2) == "the" && a.has(i - 3, flag::MOVE);
+        let prev_gap_ok = i > 0 && !a.toks[i - 1].gap_has_newline();
+        let prep_before = place_prep_before(a, i);
+        let moved = moved_before(a, i);
 
         // 1. Multi-word gazetteer phrases (longest first).
-        if let Some(e) = tk.e {
+        if let Some(e) = tk.e() {
             let max = e.phrase_max();
-            let uncased = tk.caps_line || tk.lower_line;
+            let uncased = tk.caps_line() || tk.lower_line();
             // Only shapes that could be accepted below are looked up: on a mixed-case line a
             // run of capitalised words, elsewhere a phrase after a place cue or headed by a word
             // that is not an everyday one.
@@ -423,7 +455,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                 let mut last = i;
                 while last + 1 < n
                     && last < i + max
-                    && !a.toks[last + 1].t.digit
+                    && !a.toks[last + 1].digit()
                     && a.gap_only(last, b".-'")
                     && a.gap(last).len() <= 3
                     && (uncased
@@ -435,9 +467,17 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                 {
                     last += 1;
                 }
+                // The keys "w_i ... w_k" share their prefixes: hash them all in one pass, then
+                // probe longest first; a key is spelled out only when the cache misses.
+                let mut hashes = [0u64; 8];
+                let mut h = fnv1a64(a.low_bytes(i));
+                for m in i + 1..=last {
+                    h = fnv1a64_extend(fnv1a64_extend(h, b" "), a.low_bytes(m));
+                    hashes[m - i] = h;
+                }
                 let mut k = last;
                 while k > i {
-                    {
+                    let entry = lex.get_cached_by_hash(hashes[k - i], || {
                         key.clear();
                         for m in i..=k {
                             if m > i {
@@ -445,22 +485,24 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                             }
                             key.push_str(a.low(m));
                         }
-                        if let Some(p) = lex.get_cached(&key).and_then(|pe| pe.place()) {
-                            found = Some((k, p.kind));
-                            break;
-                        }
+                        lex.get(&key)
+                    });
+                    if let Some(p) = entry.and_then(|pe| pe.place()) {
+                        found = Some((k, p.kind));
+                        break;
                     }
                     k -= 1;
                 }
                 if let Some((k, kind)) = found.filter(|&(k, _)| {
-                    !eponym_use(a, i) && tk.t.len() >= 2 && a.toks[k].t.end - tk.t.start >= 5
+                    !eponym_use(a, i) && tk.len() >= 2 && a.toks[k].end() - tk.start() >= 5
                 }) {
                     // A phrase of capitalised words, or any phrase after a place cue.
                     let all_caps = (i..=k).all(|m| a.capitalised(m));
                     let distinctive = (i..=k).any(|m| {
-                        a.toks[m].e.is_some_and(|e| !e.common_word()) && !a.has(m, flag::PLACE_STOP)
+                        a.toks[m].e().is_some_and(|e| !e.common_word())
+                            && !a.has(m, flag::PLACE_STOP)
                     });
-                    let uncased = tk.caps_line || tk.lower_line;
+                    let uncased = tk.caps_line() || tk.lower_line();
                     let shaped = all_caps && !(a.low(i) == "the" && a.sentence_start(i))
                         || uncased
                             && distinctive
@@ -483,13 +525,13 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                         if prep_before {
                             ev.push(Evidence::ContextWord(Cue::Place));
                         }
-                        out.push((Span::new(tk.t.start, a.toks[k].t.end), ev, what));
-                        covered_until = a.toks[k].t.end;
+                        out.push((Span::new(tk.start(), a.toks[k].end()), ev, what));
+                        covered_until = a.toks[k].end();
                         i = k + 1;
                         continue;
                     }
                     if kind == PlaceKind::Region {
-                        covered_until = a.toks[k].t.end;
+                        covered_until = a.toks[k].end();
                         i = k + 1;
                         continue;
                     }
@@ -501,7 +543,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         //    Eastern Shore"): walk back over the name.
         if a.has(i, flag::FAC_HEAD | flag::GEO_HEAD) && i > 0 {
             if let Some(j) = facility_start(a, i) {
-                let s = a.toks[j].t.start;
+                let s = a.toks[j].start();
                 let geo = a.has(i, flag::GEO_HEAD);
                 let ev = vec![
                     Evidence::ContextWord(Cue::Place),
@@ -516,8 +558,8 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                 } else {
                     What::Facility
                 };
-                out.push((Span::new(s, tk.t.end), ev, what));
-                covered_until = tk.t.end;
+                out.push((Span::new(s, tk.end()), ev, what));
+                covered_until = tk.end();
                 i += 1;
                 continue;
             }
@@ -528,10 +570,10 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         if (w == "st" || w == "saint")
             && i + 1 < n
             && a.gap_only(i, b".")
-            && !tk.t.gap_has_newline(a.text)
-            && (a.capitalised(i) || tk.caps_line)
+            && !tk.gap_has_newline()
+            && (a.capitalised(i) || tk.caps_line())
             && saint_name(a, i + 1)
-            && !(i > 0 && a.toks[i - 1].t.digit)
+            && !(i > 0 && a.toks[i - 1].digit())
             && !(i > 0
                 && prev_gap_ok
                 && a.capitalised(i - 1)
@@ -539,8 +581,8 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         {
             let k = i + 1;
             let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Capitalised];
-            out.push((Span::new(tk.t.start, a.toks[k].t.end), ev, What::Facility));
-            covered_until = a.toks[k].t.end;
+            out.push((Span::new(tk.start(), a.toks[k].end()), ev, What::Facility));
+            covered_until = a.toks[k].end();
             i = k + 1;
             continue;
         }
@@ -549,29 +591,29 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         if w == "ward"
             && i + 1 < n
             && a.gap_is_space(i)
-            && a.toks[i + 1].t.digit
-            && a.toks[i + 1].t.len() <= 3
+            && a.toks[i + 1].digit()
+            && a.toks[i + 1].len() <= 3
         {
             let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Shape];
-            out.push((Span::new(tk.t.start, a.toks[i + 1].t.end), ev, What::Ward));
-            covered_until = a.toks[i + 1].t.end;
+            out.push((Span::new(tk.start(), a.toks[i + 1].end()), ev, What::Ward));
+            covered_until = a.toks[i + 1].end();
             i += 2;
             continue;
         }
         if i + 1 < n
             && a.has(i + 1, flag::UNIT)
             && a.gap_is_space(i)
-            && !tk.t.digit
+            && !tk.digit()
             && !matches!(w, "st" | "nd" | "rd" | "th")
-            && !(i > 0 && a.toks[i - 1].t.digit)
-            && (a.capitalised(i) || tk.caps_line && a.toks[i + 1].t.case == Case::Upper)
-            && (a.capitalised(i + 1) || a.toks[i + 1].t.case == Case::Upper)
+            && !(i > 0 && a.toks[i - 1].digit())
+            && (a.capitalised(i) || tk.caps_line() && a.toks[i + 1].case() == Case::Upper)
+            && (a.capitalised(i + 1) || a.toks[i + 1].case() == Case::Upper)
             && proper_like(a, i)
-            && tk.e.is_none_or(|e| {
+            && tk.e().is_none_or(|e| {
                 !e.clinical()
                     && !e.drug()
                     && (!e.word()
-                        || a.toks[i + 1].t.case == Case::Title
+                        || a.toks[i + 1].case() == Case::Title
                             && matches!(a.low(i + 1), "ward" | "unit" | "wing")
                             && a.capitalised(i)
                             && (!e.common_word()
@@ -581,12 +623,12 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             && !a.sentence_start(i)
         {
             let end = if matches!(a.low(i + 1), "ward" | "unit" | "wing") {
-                a.toks[i + 1].t.end
+                a.toks[i + 1].end()
             } else {
-                tk.t.end
+                tk.end()
             };
             let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Capitalised];
-            out.push((Span::new(tk.t.start, end), ev, What::Ward));
+            out.push((Span::new(tk.start(), end), ev, What::Ward));
             covered_until = end;
             i += 2;
             continue;
@@ -597,41 +639,41 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             && a.has(i + 1, flag::STREET)
             && a.gap_is_space(i)
             && a.capitalised(i)
-            && a.toks[i + 1].t.case == Case::Title
+            && a.toks[i + 1].case() == Case::Title
             && !a.sentence_start(i)
             && proper_like(a, i)
-            && tk.e.is_none_or(|e| !e.common_word())
-            && !in_name(tk.t.start, tk.t.end)
+            && tk.e().is_none_or(|e| !e.common_word())
+            && !in_name(tk.start(), tk.end())
         {
             let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Capitalised];
-            out.push((Span::new(tk.t.start, a.toks[i + 1].t.end), ev, What::Street));
-            covered_until = a.toks[i + 1].t.end;
+            out.push((Span::new(tk.start(), a.toks[i + 1].end()), ev, What::Street));
+            covered_until = a.toks[i + 1].end();
             i += 2;
             continue;
         }
 
         // 6. Hospital abbreviation after a movement ("transferred to GH", "followed at gh") or
         //    before a department ("GH EW", "GBMC nurse").
-        if (2..=5).contains(&tk.t.len())
-            && !tk.t.digit
-            && (tk.t.case == Case::Upper
-                || tk.lower_line
-                || tk.e.is_none() && prev_gap_ok && matches!(prev, "to" | "at" | "from"))
+        if (2..=5).contains(&tk.len())
+            && !tk.digit()
+            && (tk.case() == Case::Upper
+                || tk.lower_line()
+                || tk.e().is_none() && prev_gap_ok && matches!(prev, "to" | "at" | "from"))
             && (w.ends_with('h') || w.ends_with("mc"))
             && !a.has(i, flag::H_ABBREV)
-            && tk.e.is_none_or(|e| !e.word() && !e.clinical())
+            && tk.e().is_none_or(|e| !e.word() && !e.clinical())
         {
             let dept_after = i + 1 < n
                 && a.has(i + 1, flag::DEPT)
                 && a.gap_is_space(i)
-                && (a.toks[i + 1].t.case == Case::Upper
-                    || a.toks[i + 1].caps_line
-                    || tk.lower_line);
+                && (a.toks[i + 1].case() == Case::Upper
+                    || a.toks[i + 1].caps_line()
+                    || tk.lower_line());
             // "to GH", "at gh", "by GBMC", "to the GH"
             let (p1, p2) = (prev, if i >= 2 { a.low(i - 2) } else { "" });
             let after_move = prev_gap_ok
                 && (matches!(p1, "to" | "at" | "from" | "into" | "by")
-                    || i > 0 && a.gap(i - 1).trim_end().ends_with('@')
+                    || i > 0 && gap_ends_with_at(a, i - 1)
                     || p1 == "the" && matches!(p2, "to" | "at" | "from" | "into" | "by")
                     || prep_before && moved);
             let hormone = i + 1 < n
@@ -651,8 +693,8 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                 );
             if (dept_after || after_move) && !hormone {
                 let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Shape];
-                out.push((Span::new(tk.t.start, tk.t.end), ev, What::Facility));
-                covered_until = tk.t.end;
+                out.push((Span::new(tk.start(), tk.end()), ev, What::Facility));
+                covered_until = tk.end();
                 i += 1;
                 continue;
             }
@@ -664,12 +706,12 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
             prev_gap_ok && (matches!(prev, "to" | "from" | "into") || a.has(i - 1, flag::MOVE));
         let after_on = prev_gap_ok && matches!(prev, "on" | "per");
         if (after_to || after_on)
-            && tk.t.len() >= 4
-            && (matches!(tk.t.case, Case::Title | Case::Upper) || tk.lower_line || !tk.t.digit)
+            && tk.len() >= 4
+            && (matches!(tk.case(), Case::Title | Case::Upper) || tk.lower_line() || !tk.digit())
             && !a.has(i, flag::STOP | flag::FAC_HEAD | flag::UNIT | flag::MEASURE)
         {
             let word = a.word(i);
-            let numbered = if tk.t.digit {
+            let numbered = if tk.digit() {
                 // "Nightingale3": the letters must be no known word, abbreviation or drug.
                 let alpha_len = word.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
                 let digits = &word[alpha_len..];
@@ -689,35 +731,35 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                         })
                     }
             } else {
-                tk.e.is_none_or(|e| {
+                tk.e().is_none_or(|e| {
                     !e.word() && !e.clinical() && !e.drug() && e.first_name().is_none()
-                }) && (after_to || a.capitalised(i) || tk.caps_line)
+                }) && (after_to || a.capitalised(i) || tk.caps_line())
                     && i + 1 < n
                     && a.gap_is_space(i)
-                    && a.toks[i + 1].t.digit
-                    && !a.toks[i + 1].t.alpha
-                    && a.toks[i + 1].t.len() <= 2
-                    && !a.toks[i + 1].t.possessive
+                    && a.toks[i + 1].digit()
+                    && !a.toks[i + 1].alpha()
+                    && a.toks[i + 1].len() <= 2
+                    && !a.toks[i + 1].possessive()
                     && a.gap(i + 1) != "."
                     && !(i + 2 < n && a.gap_is_space(i + 1) && a.has(i + 2, flag::MEASURE))
             };
             if numbered {
                 let ev = vec![Evidence::ContextWord(Cue::Place), Evidence::Shape];
-                out.push((Span::new(tk.t.start, tk.t.end), ev, What::Ward));
-                covered_until = tk.t.end;
+                out.push((Span::new(tk.start(), tk.end()), ev, What::Ward));
+                covered_until = tk.end();
                 i += 1;
                 continue;
             }
         }
 
         // 8. A university or its hospital: "U Maryland", "University of Leeds".
-        if matches!(w, "u" | "univ" | "university") && i + 1 < n && !tk.t.gap_has_newline(a.text) {
+        if matches!(w, "u" | "univ" | "university") && i + 1 < n && !tk.gap_has_newline() {
             let mut k = i + 1;
             if a.low(k) == "of" && k + 1 < n {
                 k += 1;
             }
-            if (a.capitalised(k) || a.toks[k].caps_line && tk.t.case == Case::Upper)
-                && a.toks[k].e.is_some_and(|e| e.place().is_some())
+            if (a.capitalised(k) || a.toks[k].caps_line() && tk.case() == Case::Upper)
+                && a.toks[k].e().is_some_and(|e| e.place().is_some())
                 && (w != "u" || a.word(i) == "U")
                 && a.gap_only(i, b".")
             {
@@ -725,8 +767,8 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                     Evidence::ContextWord(Cue::Place),
                     Evidence::Gazetteer(Gazetteer::Facility),
                 ];
-                out.push((Span::new(tk.t.start, a.toks[k].t.end), ev, What::Facility));
-                covered_until = a.toks[k].t.end;
+                out.push((Span::new(tk.start(), a.toks[k].end()), ev, What::Facility));
+                covered_until = a.toks[k].end();
                 i = k + 1;
                 continue;
             }
@@ -735,27 +777,27 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
         // 9. A town written before its postcode: "Settle BD24 9JE".
         if a.capitalised(i)
             && tk
-                .e
+                .e()
                 .is_some_and(|e| e.place().is_some_and(|p| p.kind != PlaceKind::Region))
             && i + 2 < n
             && a.gap_only(i, b",")
             && outward_code(a.word(i + 1))
             && a.gap_is_space(i + 1)
             && inward_code(a.word(i + 2))
-            && !in_name(tk.t.start, tk.t.end)
+            && !in_name(tk.start(), tk.end())
         {
             let ev = vec![
                 Evidence::Gazetteer(Gazetteer::Settlement),
                 Evidence::ContextWord(Cue::Place),
             ];
-            out.push((Span::new(tk.t.start, tk.t.end), ev, What::Settlement));
-            covered_until = tk.t.end;
+            out.push((Span::new(tk.start(), tk.end()), ev, What::Settlement));
+            covered_until = tk.end();
             i += 1;
             continue;
         }
 
         // 10. Single-word gazetteer places.
-        if let Some(e) = tk.e {
+        if let Some(e) = tk.e() {
             if let Some(p) = e.place() {
                 let settlement = matches!(p.kind, PlaceKind::Settlement | PlaceKind::Facility);
                 let named = e.first_name().is_some_and(|(_, w)| w >= 5)
@@ -763,7 +805,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                 let big = p.pop_bucket >= 8;
                 let title_before = a.prev_has(i, flag::TITLE);
                 let cap = a.capitalised(i);
-                let uncased = tk.caps_line || tk.lower_line;
+                let uncased = tk.caps_line() || tk.lower_line();
                 let of_cap = cap && prev_gap_ok && prev == "of";
                 let cue = prep_before || of_cap;
                 // Case where it speaks; a place cue where it does not; everyday words and
@@ -772,7 +814,7 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                     cap && cue
                 } else if big && !e.word() {
                     cap || cue && uncased
-                } else if e.word() || named || tk.t.len() <= 3 {
+                } else if e.word() || named || tk.len() <= 3 {
                     cue && cap
                 } else {
                     cap && !a.sentence_start(i) || cue && (cap || uncased && p.pop_bucket >= 7)
@@ -784,8 +826,8 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                     && !eponym_use(a, i)
                     && !e.clinical()
                     && !e.drug()
-                    && tk.t.len() >= 3
-                    && !in_name(tk.t.start, tk.t.end)
+                    && tk.len() >= 3
+                    && !in_name(tk.start(), tk.end())
                 {
                     let mut ev = vec![Evidence::Gazetteer(Gazetteer::Settlement)];
                     if cap {
@@ -794,8 +836,8 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
                     if prep_before {
                         ev.push(Evidence::ContextWord(Cue::Place));
                     }
-                    out.push((Span::new(tk.t.start, tk.t.end), ev, What::Settlement));
-                    covered_until = tk.t.end;
+                    out.push((Span::new(tk.start(), tk.end()), ev, What::Settlement));
+                    covered_until = tk.end();
                 }
             }
         }
@@ -804,18 +846,45 @@ pub(crate) fn find_places(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out
     propagate(a, names, out);
 }
 
+/// A place cue right before token `i`: a preposition on the same line, or "@".
+fn place_prep_before(a: &Analysis<'_>, i: usize) -> bool {
+    a.prev_has(i, flag::PREP) || i > 0 && gap_ends_with_at(a, i - 1)
+}
+
+/// The gap after token `i` ends with "@" (trailing spaces aside).
+#[inline]
+fn gap_ends_with_at(a: &Analysis<'_>, i: usize) -> bool {
+    if !a.toks[i].gap_has_at() {
+        return false;
+    }
+    let g = a.gap_bytes(i);
+    // The last byte that is no ASCII white space decides, if it is ASCII; a multi-byte
+    // character may be white space itself (U+00A0...): `trim_end` decides then.
+    match g.iter().rposition(|&b| !matches!(b, b' ' | b'\t'..=b'\r')) {
+        None => false,
+        Some(k) if g[k] < 0x80 => g[k] == b'@',
+        Some(_) => a.gap(i).trim_end().ends_with('@'),
+    }
+}
+
+/// A movement word two tokens before `i` ("transferred to X", "sent to the X").
+fn moved_before(a: &Analysis<'_>, i: usize) -> bool {
+    i >= 2 && a.has(i - 2, flag::MOVE)
+        || i >= 3 && a.has(i - 2, flag::THE) && a.has(i - 3, flag::MOVE)
+}
+
 fn proper_like(a: &Analysis<'_>, i: usize) -> bool {
     let tk = &a.toks[i];
-    if !tk.t.alpha {
+    if !tk.alpha() {
         return false;
     }
     if a.has(i, flag::PLACE_STOP) || a.has(i, flag::TITLE) && a.low(i) != "st" {
         return false;
     }
-    if tk.t.case == Case::Lower && !tk.lower_line {
+    if tk.case() == Case::Lower && !tk.lower_line() {
         return false;
     }
-    if let Some(e) = tk.e {
+    if let Some(e) = tk.e() {
         if (e.clinical() || e.drug()) && !a.cased(i) {
             return false;
         }
@@ -827,10 +896,10 @@ fn proper_like(a: &Analysis<'_>, i: usize) -> bool {
 /// speaks, and not a common word unless capitalised ("ST. MARY", "St Agnes", not "ST changes").
 fn saint_name(a: &Analysis<'_>, k: usize) -> bool {
     let tk = &a.toks[k];
-    let Some(e) = tk.e else { return false };
+    let Some(e) = tk.e() else { return false };
     if !(e.first_name().is_some_and(|(_, w)| w >= 5) || e.surname().is_some() && !e.common_word())
         || e.clinical()
-        || tk.t.len() < 3
+        || tk.len() < 3
         || a.has(k, flag::STOP)
     {
         return false;
@@ -839,7 +908,7 @@ fn saint_name(a: &Analysis<'_>, k: usize) -> bool {
     if e.common_word() {
         return cap;
     }
-    cap || tk.caps_line
+    cap || tk.caps_line()
 }
 
 /// Where the name of the facility whose head word is token `i` starts, if it has one.
@@ -870,17 +939,15 @@ fn facility_start(a: &Analysis<'_>, i: usize) -> Option<usize> {
     while j > 0 && head_i - j < 4 {
         let p = j - 1;
         // A full stop ends the walk unless it closes an abbreviation ("St.").
-        if a.gap(p).contains('.') && !(a.low(p) == "st" || a.toks[p].t.len() == 1) {
+        if a.gap_bytes(p).contains(&b'.') && !(a.low(p) == "st" || a.toks[p].len() == 1) {
             break;
         }
-        let lower_ok = a.toks[p].t.case == Case::Lower
-            && a.toks[p].t.alpha
-            && !a.toks[p].t.digit
+        let lower_ok = a.toks[p].case() == Case::Lower
+            && a.toks[p].alpha()
+            && !a.toks[p].digit()
             && !a.has(p, flag::PLACE_STOP | flag::TITLE)
-            && a.toks[p].e.is_none_or(|e| !e.clinical() && !e.drug());
-        if a.toks[p].t.gap_has_newline(a.text)
-            || !a.gap_only(p, b".'-")
-            || !(proper_like(a, p) || lower_ok)
+            && a.toks[p].e().is_none_or(|e| !e.clinical() && !e.drug());
+        if a.toks[p].gap_has_newline() || !a.gap_only(p, b".'-") || !(proper_like(a, p) || lower_ok)
         {
             break;
         }
@@ -890,18 +957,18 @@ fn facility_start(a: &Analysis<'_>, i: usize) -> Option<usize> {
         return None;
     }
     let names = j..head_i;
-    let uncased = a.toks[i].caps_line || a.toks[i].lower_line;
-    let word = |m: usize| a.toks[m].e.is_some_and(|e| e.word());
-    let common = |m: usize| a.toks[m].e.is_some_and(|e| e.common_word());
+    let uncased = a.toks[i].caps_line() || a.toks[i].lower_line();
+    let word = |m: usize| a.toks[m].e().is_some_and(|e| e.word());
+    let common = |m: usize| a.toks[m].e().is_some_and(|e| e.common_word());
     // A place cue right before the name: "to", "from", "by", "transferred to the".
     let left_cue = j > 0
-        && !a.toks[j - 1].t.gap_has_newline(a.text)
+        && !a.toks[j - 1].gap_has_newline()
         && (a.has(j - 1, flag::PREP | flag::MOVE)
             || a.low(j - 1) == "by"
             || a.low(j - 1) == "the" && j > 1 && a.has(j - 2, flag::PREP | flag::MOVE));
     // "sent to Warren Grant EW": a department after a name needs a movement before it.
     if matches!(w, "er" | "ew" | "ed" | "ae")
-        && !(a.toks[i].t.case == Case::Upper
+        && !(a.toks[i].case() == Case::Upper
             && left_cue
             && (0..j).rev().take(3).any(|q| a.has(q, flag::MOVE)))
     {
@@ -912,7 +979,7 @@ fn facility_start(a: &Analysis<'_>, i: usize) -> Option<usize> {
     let accept = if a.has(i, flag::GEO_HEAD) {
         if !uncased {
             all_cased && a.capitalised(i)
-        } else if a.toks[i].lower_line {
+        } else if a.toks[i].lower_line() {
             left_cue && any_distinct
         } else {
             left_cue
@@ -923,9 +990,9 @@ fn facility_start(a: &Analysis<'_>, i: usize) -> Option<usize> {
             !weak || a.capitalised(i) || names.len() >= 2
         } else {
             // Lower-case name on a mixed line: only before a hospital word, after a cue.
-            !weak && left_cue && names.clone().all(|m| a.toks[m].t.case == Case::Lower)
+            !weak && left_cue && names.clone().all(|m| a.toks[m].case() == Case::Lower)
         }
-    } else if weak && a.toks[i].lower_line {
+    } else if weak && a.toks[i].lower_line() {
         // All lower case: "talk about any surgery" is no facility; "to keeley house" is.
         left_cue && any_distinct
     } else if weak {
@@ -968,18 +1035,20 @@ fn inward_code(w: &str) -> bool {
 /// Other occurrences of found ward and facility names (distinctive words only).
 fn propagate(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out: &mut Vec<Found>) {
     let mut words: WordSet<'_> = WordSet::default();
+    let mut filter = WordFilter::default();
     for (span, _, what) in out.iter() {
         if !matches!(what, What::Ward | What::Facility) {
             continue;
         }
         for i in a.tokens_within(*span) {
             let tk = &a.toks[i];
-            if tk.t.len() >= 4
-                && !tk.t.digit
-                && tk.e.is_none_or(|e| !e.word() && !e.clinical())
+            if tk.len() >= 4
+                && !tk.digit()
+                && tk.e().is_none_or(|e| !e.word() && !e.clinical())
                 && tk.f & (flag::FAC_HEAD | flag::UNIT) == 0
             {
                 words.insert(a.low(i));
+                filter.add(a.low(i));
             }
         }
     }
@@ -993,10 +1062,10 @@ fn propagate(a: &Analysis<'_>, names: &[(Span, Vec<Evidence>)], out: &mut Vec<Fo
     );
     let mut extra = Vec::new();
     for (i, tk) in a.toks.iter().enumerate() {
-        if !words.contains(a.low(i)) {
+        if !filter.may_contain(a.low_bytes(i)) || !words.contains(a.low(i)) {
             continue;
         }
-        let (s, e) = (tk.t.start, tk.t.end);
+        let (s, e) = (tk.start(), tk.end());
         if taken.overlaps(s, e) {
             continue;
         }

@@ -155,7 +155,7 @@ pub fn postcode_valid(outward: &str, inward: &str) -> bool {
 
 /// True in a Gregorian leap year.
 pub fn is_leap(year: u32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
 }
 
 /// Days in `month` of `year` (0 for an invalid month).
@@ -200,7 +200,7 @@ pub fn ipv4_octets_valid(parts: &[&str]) -> bool {
                 && p.len() <= 3
                 && p.bytes().all(|b| b.is_ascii_digit())
                 && (p.len() == 1 || !p.starts_with('0'))
-                && p.parse::<u32>().map_or(false, |v| v <= 255)
+                && p.parse::<u32>().is_ok_and(|v| v <= 255)
         })
 }
 
@@ -402,6 +402,20 @@ pub fn last_words(s: &str, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// Sorts trigger regions (`start..=end` stretches where a candidate may start) and merges those
+/// that touch, so each scanning detector walks them once, in order.
+pub(crate) fn merge_regions(regions: &mut Vec<(usize, usize)>) {
+    regions.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(regions.len());
+    for &(s, e) in regions.iter() {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    *regions = merged;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,18 +522,4 @@ mod tests {
         let u = "é1";
         assert_eq!(before_on_line(u, 2, 1), "é");
     }
-}
-
-/// Sorts trigger regions (`start..=end` stretches where a candidate may start) and merges those
-/// that touch, so each scanning detector walks them once, in order.
-pub(crate) fn merge_regions(regions: &mut Vec<(usize, usize)>) {
-    regions.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(regions.len());
-    for &(s, e) in regions.iter() {
-        match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
-        }
-    }
-    *regions = merged;
 }
