@@ -334,6 +334,8 @@ fn plant(
             value: Value::LabValue {
                 fraction: LAB,
                 exact: false,
+                analyte: None,
+                high: true,
             },
         });
         words.push("lab".into());

@@ -271,12 +271,24 @@ fn base_kind(k: BaseKind) -> &'static str {
 }
 
 /// The concrete replacement a suggested change applies, when the change has an obvious one:
-/// leaving a detail out, or an age's broad word ("82-year-old" → "older", the issue's own
-/// example). Other generalisations (a decade, a county, a condition's group) need wording only
-/// the author can choose; they are offered as advice.
-fn replacement(s: &model::Suggestion) -> Option<String> {
+/// leaving a detail out, an age's broad word ("82-year-old" → "older"), or a result described
+/// rather than given ("PSA of 4,850" → "a very high PSA", the analyte's name from our table, not
+/// from the post). Other generalisations (a decade, a county, a condition's group) need wording
+/// only the author can choose; they are offered as advice.
+fn replacement(s: &model::Suggestion, details: &[Detail]) -> Option<String> {
     if s.drop {
         return Some(String::new());
+    }
+    if let Some(Value::LabValue {
+        analyte: Some(name),
+        high,
+        ..
+    }) = details.get(s.detail).map(|d| &d.value)
+    {
+        if s.to.starts_with("a description") {
+            let way = if *high { "high" } else { "low" };
+            return Some(format!("a very {way} {name}"));
+        }
     }
     if s.kind == "age" {
         for (quoted, word) in [
@@ -371,7 +383,7 @@ fn risk_object(
                 utf16_end: 0,
                 drop: s.drop,
                 advice: s.to.clone(),
-                replacement: replacement(s),
+                replacement: replacement(s, details),
             })
             .collect(),
         after: a.fix.as_ref().map(|f| RiskView {
@@ -460,7 +472,7 @@ fn report(
             ));
         }
         let fix = sugg.and_then(|s| {
-            replacement(s).map(|r| Fix {
+            replacement(s, details).map(|r| Fix {
                 replacement: r,
                 applicability: Applicability::Safe,
             })

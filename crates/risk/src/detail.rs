@@ -55,6 +55,11 @@ pub enum Value {
         fraction: f64,
         /// The exact value is given (rather than "very high").
         exact: bool,
+        /// The analyte's display name ("PSA", "sodium"), when known: it lets advice say "a very
+        /// high PSA" without quoting the post.
+        analyte: Option<&'static str>,
+        /// Above the reference range (false: below).
+        high: bool,
     },
     /// An occupation with the fraction of the population in it.
     Occupation {

@@ -1127,6 +1127,8 @@ impl<'a> Scan<'a> {
                         Value::LabValue {
                             fraction: f,
                             exact: true,
+                            analyte: Some(an.label()),
+                            high: an.is_high(v),
                         },
                     );
                 }
@@ -1145,6 +1147,8 @@ impl<'a> Scan<'a> {
                             Value::LabValue {
                                 fraction: f,
                                 exact: true,
+                                analyte: Some(an.label()),
+                                high: an.is_high(v),
                             },
                         );
                     }
@@ -1160,6 +1164,8 @@ impl<'a> Scan<'a> {
                     Value::LabValue {
                         fraction: lab::QUALITATIVE,
                         exact: false,
+                        analyte: None,
+                        high: true,
                     },
                 );
                 return Some(last + 1);
@@ -1230,6 +1236,8 @@ impl<'a> Scan<'a> {
                         Value::LabValue {
                             fraction: lab::QUALITATIVE,
                             exact: false,
+                            analyte: None,
+                            high: true,
                         },
                     );
                     return Some(end + 1);

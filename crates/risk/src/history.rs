@@ -185,6 +185,8 @@ pub fn combine(
                 Kind::LabValue => Some(Value::LabValue {
                     fraction: e.fraction,
                     exact: false,
+                    analyte: None,
+                    high: true,
                 }),
                 Kind::Occupation => Some(Value::Occupation {
                     fraction: e.fraction,

@@ -608,7 +608,12 @@ fn ladder(i: usize, d: &Detail) -> Ladder {
             s.push(drop(8, "the condition"));
             (true, s)
         }
-        Value::LabValue { fraction, exact } => {
+        Value::LabValue {
+            fraction,
+            exact,
+            analyte,
+            high,
+        } => {
             let f = clean_fraction(fraction);
             let mut s = Vec::new();
             if exact {
@@ -617,7 +622,11 @@ fn ladder(i: usize, d: &Detail) -> Ladder {
                 s.push(step(
                     Rung::Fraction(f.max(0.005)),
                     2,
-                    "a description (\"a very high result\") instead of the value",
+                    &format!(
+                        "a description (\"a very {} {}\") instead of the value",
+                        if high { "high" } else { "low" },
+                        analyte.unwrap_or("result")
+                    ),
                 ));
                 s.push(drop(6, "the test result"));
             } else {
@@ -1630,6 +1639,8 @@ mod tests {
             d(Value::LabValue {
                 fraction: 1e-4,
                 exact: true,
+                analyte: None,
+                high: true,
             }),
             d(Value::Occupation { fraction: 0.002 }),
             d(Value::Time { window_days: 0.5 }),
@@ -1675,6 +1686,8 @@ mod tests {
             d(Value::LabValue {
                 fraction: 1e-4,
                 exact: true,
+                analyte: None,
+                high: true,
             }),
             d(Value::Time { window_days: 0.5 }),
             d(Value::Place {
@@ -1721,6 +1734,8 @@ mod tests {
             d(Value::LabValue {
                 fraction: 1e-5,
                 exact: true,
+                analyte: None,
+                high: true,
             }),
         ];
         let a = assess(&details, &AuthorProfile::default(), Audience::Public);

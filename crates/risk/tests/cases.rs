@@ -31,6 +31,8 @@ fn top_trumps() -> Vec<Detail> {
             Value::LabValue {
                 fraction: 1e-4,
                 exact: true,
+                analyte: None,
+                high: true,
             },
         ),
         d(30, Value::Time { window_days: 0.5 }),
@@ -84,6 +86,8 @@ fn top_trumps_anonymous_no_time_no_value_is_not_do_not_post() {
             Value::LabValue {
                 fraction: 1e-3,
                 exact: false,
+                analyte: None,
+                high: true,
             },
         ),
     ];
@@ -105,6 +109,8 @@ fn top_trumps_anonymous_no_time_no_value_is_not_do_not_post() {
     rarer[2].value = Value::LabValue {
         fraction: 1e-4,
         exact: false,
+        analyte: None,
+        high: true,
     };
     let b = assess(
         &rarer,

@@ -292,7 +292,9 @@ fn lab(text: &str, span: &str) -> (f64, bool) {
     let (s, v) = one_of(text, "lab-value");
     assert_eq!(s, span, "{text:?}");
     match v {
-        Value::LabValue { fraction, exact } => (fraction, exact),
+        Value::LabValue {
+            fraction, exact, ..
+        } => (fraction, exact),
         _ => unreachable!(),
     }
 }

@@ -449,6 +449,46 @@ pub(crate) const ANALYTES: &[Analyte] = &[
 impl Analyte {
     /// The fraction for a stated value, or `None` when it is inside the reference range or
     /// implausible for this analyte.
+    /// The name to show ("PSA", "sodium", "HbA1c"): the first of `names`, acronyms upper-cased.
+    pub(crate) fn label(&self) -> &'static str {
+        let first = self.names.split('|').next().unwrap_or("");
+        match first {
+            "hb" => "Hb",
+            "hba1c" => "HbA1c",
+            "egfr" => "eGFR",
+            "ph" => "pH",
+            "psa" => "PSA",
+            "crp" => "CRP",
+            "inr" => "INR",
+            "tsh" => "TSH",
+            "ck" => "CK",
+            "alt" => "ALT",
+            "wcc" => "WCC",
+            "bnp" => "BNP",
+            "cea" => "CEA",
+            "afp" => "AFP",
+            "ca125" => "CA-125",
+            other => other,
+        }
+    }
+
+    /// Whether a value is above the reference range (else below or within).
+    pub(crate) fn is_high(&self, raw: f64) -> bool {
+        let v = self.convert(raw);
+        self.high.first().is_some_and(|&(edge, _)| v > edge)
+    }
+
+    fn convert(&self, raw: f64) -> f64 {
+        match self.conv {
+            Conv::None => raw,
+            Conv::GdlToGl if raw < 25.0 => raw * 10.0,
+            Conv::GlucoseMgdl if raw > 70.0 => raw / 18.0,
+            Conv::CreatMgdl if raw < 25.0 => raw * 88.4,
+            Conv::Hba1cPct if raw < 20.0 => (raw - 2.15) * 10.929,
+            _ => raw,
+        }
+    }
+
     pub(crate) fn fraction(&self, raw: f64) -> Option<f64> {
         let v = match self.conv {
             Conv::None => raw,
