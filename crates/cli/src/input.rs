@@ -94,6 +94,9 @@ impl Source {
         if let Some(format) = clinpost_media::detect(&buf) {
             return Ok(Input::Image(buf, format));
         }
+        if let Some(format) = clinpost_media::detect_document(&buf) {
+            return Ok(Input::Document(buf, format));
+        }
         into_utf8(buf)
             .map(Input::Text)
             .map_err(|e| anyhow::anyhow!("{name}: {e}"))
@@ -106,6 +109,8 @@ pub enum Input {
     Text(String),
     /// An image, by content.
     Image(Vec<u8>, clinpost_media::Format),
+    /// A document (DOCX, DICOM), by content.
+    Document(Vec<u8>, clinpost_media::DocFormat),
 }
 
 /// Whether a path argument is more likely a post than a file name: it holds whitespace or is

@@ -225,6 +225,15 @@ fn check(a: CheckArgs) -> Result<u8> {
                     }
                 }
             }
+            Ok(Input::Document(bytes, _)) => {
+                match media::check_document(&s.engine, &bytes, &s.context, &src.display_name()) {
+                    Ok(report) => (String::new(), report, None),
+                    Err(e) => {
+                        report_error(&mut outcome, &e);
+                        continue;
+                    }
+                }
+            }
             Err(e) => {
                 report_error(&mut outcome, &e);
                 continue;
@@ -338,6 +347,15 @@ fn fix(a: FixArgs) -> Result<u8> {
                 }
                 return fix_image(&s, &bytes, format, src, a.output.as_deref());
             }
+            Ok(Input::Document(bytes, format)) => {
+                if many {
+                    bail!(
+                        "{}: a document is fixed on its own: clinpost fix FILE -o CLEAN",
+                        src.display_name()
+                    );
+                }
+                return fix_document(&s, &bytes, format, src, a.output.as_deref());
+            }
             Err(e) => {
                 report_error(&mut outcome, &e);
                 continue;
@@ -410,8 +428,10 @@ fn fix(a: FixArgs) -> Result<u8> {
     Ok(exit_code(&outcome, s.fail_on))
 }
 
-/// `clinpost fix PHOTO`: the picture without its metadata, to `-o FILE` (atomically) or to a
-/// standard output that is not a terminal.
+/// `clinpost fix PHOTO`: to `-o FILE` (atomically) or to a standard output that is not a
+/// terminal, a PNG with a black box over every finding in the picture's text and no metadata
+/// when the picture shows identifying text, else the picture without its metadata (pixels
+/// unchanged).
 fn fix_image(
     s: &Setup,
     bytes: &[u8],
@@ -421,7 +441,12 @@ fn fix_image(
 ) -> Result<u8> {
     let name = src.display_name();
     let report = media::check(&s.engine, bytes, &s.context, &name)?;
-    let clean = media::strip(bytes, format, &name)?;
+    let regions = media::regions(&report);
+    let clean = if regions.is_empty() {
+        media::strip(bytes, format, &name)?
+    } else {
+        media::redact(bytes, &regions, &name)?
+    };
     match output {
         Some(path) => clinpost_media::write_atomically(path, &clean)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
@@ -434,10 +459,78 @@ fn fix_image(
             out.flush()?;
         }
     }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if regions.is_empty() {
+        eprintln!(
+            "{name}: {} metadata finding{} removed; pixels unchanged",
+            report.findings.len(),
+            plural(report.findings.len())
+        );
+    } else {
+        let other = report.findings.len() - regions.len();
+        eprintln!(
+            "{name}: {} box{} drawn over text in the picture, {other} other finding{} removed \
+             with the metadata; written as a new PNG",
+            regions.len(),
+            if regions.len() == 1 { "" } else { "es" },
+            plural(other)
+        );
+        if let Some(path) = output {
+            let png = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+            if !png {
+                eprintln!(
+                    "note: {} holds a PNG picture whatever its name; consider a .png name",
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// `clinpost fix LETTER.docx -o CLEAN.docx` (or a DICOM file): the document with its metadata,
+/// comments and tracked changes removed (DICOM: the PS3.15 basic profile), written atomically.
+/// Text in the body is not edited: `check` shows what still needs a manual edit.
+fn fix_document(
+    s: &Setup,
+    bytes: &[u8],
+    format: clinpost_media::DocFormat,
+    src: &Source,
+    output: Option<&Path>,
+) -> Result<u8> {
+    let name = src.display_name();
+    let clean = media::clean_document(bytes, &name)?;
+    let after = media::check_document(&s.engine, &clean, &s.context, &name)?;
+    match output {
+        Some(path) => clinpost_media::write_atomically(path, &clean)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        None => {
+            if io::stdout().is_terminal() {
+                bail!(
+                    "{name}: the clean {} is binary; write it with -o FILE",
+                    format.as_str()
+                );
+            }
+            let mut out = io::stdout().lock();
+            out.write_all(&clean)?;
+            out.flush()?;
+        }
+    }
+    let left = after.findings.len();
     eprintln!(
-        "{name}: {} metadata finding{} removed; pixels unchanged",
-        report.findings.len(),
-        if report.findings.len() == 1 { "" } else { "s" }
+        "{name}: metadata, comments and tracked changes removed{}",
+        if left == 0 {
+            String::new()
+        } else {
+            format!(
+                "; {left} finding{} left in the text need{} a manual edit (`clinpost check` on the clean copy shows {})",
+                if left == 1 { "" } else { "s" },
+                if left == 1 { "s" } else { "" },
+                if left == 1 { "it" } else { "them" }
+            )
+        }
     );
     Ok(0)
 }

@@ -156,3 +156,159 @@ fn hostile_images_exit_2_with_a_message_and_write_nothing() {
         assert!(!d.join("out.img").exists(), "{f}: half-written output");
     }
 }
+
+fn tesseract_present() -> bool {
+    let ok = std::process::Command::new("tesseract")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!(
+            "SKIPPED: tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-eng)"
+        );
+    }
+    ok
+}
+
+#[test]
+fn a_screenshot_is_read_and_redacted() {
+    if !tesseract_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::copy(fixture("report.png"), d.join("screenshot.png")).unwrap();
+    let out = cmd(d)
+        .args(["check", "--format", "json", "screenshot.png"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "do-not-post");
+    let f = v["findings"].as_array().unwrap();
+    for kind in [
+        "person-name",
+        "date-of-birth",
+        "nhs-number",
+        "hospital-number",
+    ] {
+        let x = f
+            .iter()
+            .find(|f| f["kind"] == kind)
+            .unwrap_or_else(|| panic!("{kind} not reported: {f:?}"));
+        assert_eq!(x["category"], "identifier");
+        let r = &x["region"];
+        assert_eq!(r["page"], 0);
+        let (rx, ry, rw, rh) = (
+            r["x"].as_u64().unwrap(),
+            r["y"].as_u64().unwrap(),
+            r["w"].as_u64().unwrap(),
+            r["h"].as_u64().unwrap(),
+        );
+        assert!(
+            rw > 0 && rh > 0 && rx + rw <= 720 && ry + rh <= 380,
+            "{kind}: {r}"
+        );
+    }
+    // No field holds the text read.
+    let s = String::from_utf8_lossy(&out.stdout);
+    for secret in ["SMITH", "John", "1941", "943 476", "K1234567"] {
+        assert!(!s.contains(secret), "{secret} in the JSON report");
+    }
+    // Human output locates findings by region.
+    let out = cmd(d).args(["check", "screenshot.png"]).output().unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("screenshot.png (page 0, x "), "{s}");
+
+    // fix: boxes over the text, no metadata, written atomically; the copy checks clean of
+    // identifiers.
+    let out = cmd(d)
+        .args(["fix", "screenshot.png", "-o", "clean.png"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("drawn over text in the picture"), "{err}");
+    let out = cmd(d)
+        .args(["check", "--format", "json", "clean.png"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let left: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["category"] == "identifier" || f["category"] == "media")
+        .collect();
+    assert!(left.is_empty(), "left after fix: {left:?}");
+    let leftovers: Vec<_> = fs::read_dir(d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn without_tesseract_metadata_is_still_reported_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cmd(dir.path())
+        .env("CLINPOST_TESSERACT", "/nonexistent/tesseract")
+        .args([
+            "check",
+            "--format",
+            "json",
+            fixture("phone.jpg").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the text in the picture was not checked")
+            && err.contains("OCR needs Tesseract: apt-get install tesseract-ocr tesseract-ocr-eng"),
+        "{err}"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["kind"] == "gps-location"));
+    // fix falls back to the lossless metadata strip.
+    let out = cmd(dir.path())
+        .env("CLINPOST_TESSERACT", "/nonexistent/tesseract")
+        .args([
+            "fix",
+            fixture("report.png").to_str().unwrap(),
+            "-o",
+            "c.png",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("not checked") && err.contains("pixels unchanged"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_ocr_time_limit_is_a_warning_not_a_hang() {
+    if !tesseract_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = cmd(dir.path())
+        .env("CLINPOST_OCR_TIMEOUT", "0.001")
+        .args(["check", fixture("report.png").to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not checked") && err.contains("was stopped"),
+        "{err}"
+    );
+}

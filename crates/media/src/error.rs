@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::Format;
+use crate::{DocFormat, Format};
 
 /// Why an image could not be inspected, stripped or written.
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +34,10 @@ pub enum MediaError {
     },
     /// The content is not a JPEG, PNG, WebP or HEIF/HEIC image (detected by content, not by
     /// the file name).
-    #[error("not a JPEG, PNG, WebP or HEIC image (recognised by content, not by file name)")]
+    #[error(
+        "not a supported image or document (JPEG, PNG, WebP, HEIC; DOCX, DICOM), \
+         recognised by content, not by file name"
+    )]
     UnknownFormat,
     /// The format is recognised but the operation is not available for it.
     #[error("{format}: {what}")]
@@ -64,6 +67,70 @@ pub enum MediaError {
         /// What is wrong, in fixed words.
         what: &'static str,
     },
+    /// The image data could not be decoded (for OCR or redaction): a damaged or unusual
+    /// picture. The decoder's own message is not kept (it may quote the file).
+    #[error("{format}: the image data cannot be decoded")]
+    Decode {
+        /// Container format.
+        format: Format,
+    },
+    /// Reading text in images needs the Tesseract program, which was not found.
+    #[error("OCR needs Tesseract: apt-get install tesseract-ocr tesseract-ocr-eng")]
+    OcrUnavailable,
+    /// Tesseract did not finish within [`crate::OcrOptions::timeout`]; it was stopped.
+    #[error("OCR took longer than {limit_ms} ms and was stopped")]
+    OcrTimeout {
+        /// The time limit in force, in milliseconds.
+        limit_ms: u128,
+    },
+    /// Tesseract ran but failed (its output is not kept: it may quote the picture's text).
+    #[error("OCR failed: {what}")]
+    Ocr {
+        /// What went wrong, in fixed words and numbers (an exit status).
+        what: String,
+    },
+    /// A document exceeds one of the [`crate::DocLimits`]: a zip bomb (total decompressed
+    /// size or compression ratio), too many ZIP entries or DICOM elements, sequences nested
+    /// too deep. Refused before the work that would grow with it.
+    #[error("{format}: {what} over the limit of {limit}")]
+    DocumentLimit {
+        /// Document format.
+        format: DocFormat,
+        /// What is over the limit, in fixed words (`"decompressed bytes"`).
+        what: &'static str,
+        /// The limit in force.
+        limit: u64,
+    },
+    /// A document ends before its structure does.
+    #[error("{format}: the file is truncated (it ends at byte {offset}, inside {inside})")]
+    DocumentTruncated {
+        /// Document format.
+        format: DocFormat,
+        /// Length of the input: where it ends.
+        offset: usize,
+        /// The structure it ends inside, in fixed words.
+        inside: &'static str,
+    },
+    /// A document's structure is invalid (a damaged archive, a part that is not well-formed
+    /// XML, a DICOM length that runs past its item).
+    #[error("{format}: malformed file at byte {offset}: {what}")]
+    DocumentMalformed {
+        /// Document format.
+        format: DocFormat,
+        /// Byte offset of the problem (for DOCX, of the archive entry; 0 when unknown).
+        offset: usize,
+        /// What is wrong, in fixed words.
+        what: &'static str,
+    },
+    /// The document uses a feature this crate does not handle (an encrypted archive, a
+    /// big-endian or deflated DICOM transfer syntax).
+    #[error("{format}: {what}")]
+    DocumentUnsupported {
+        /// Document format.
+        format: DocFormat,
+        /// What is not supported, in fixed words.
+        what: &'static str,
+    },
     /// Writing the output failed; the destination was left as it was.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -84,6 +151,14 @@ impl MediaError {
             MediaError::Unsupported { .. } => "unsupported",
             MediaError::Truncated { .. } => "truncated",
             MediaError::Malformed { .. } => "malformed",
+            MediaError::Decode { .. } => "undecodable",
+            MediaError::OcrUnavailable => "ocr-unavailable",
+            MediaError::OcrTimeout { .. } => "ocr-timeout",
+            MediaError::Ocr { .. } => "ocr-failed",
+            MediaError::DocumentLimit { .. } => "limit-exceeded",
+            MediaError::DocumentTruncated { .. } => "truncated",
+            MediaError::DocumentMalformed { .. } => "malformed",
+            MediaError::DocumentUnsupported { .. } => "unsupported",
             MediaError::Write { .. } => "write-failed",
         }
     }

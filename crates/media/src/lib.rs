@@ -19,6 +19,17 @@
 //! - [`write_atomically`] writes the result to a temporary file beside the destination and
 //!   renames it into place, so a crash never leaves a half-written picture.
 //!
+//! Text in images (issue 5, "Text in images"; see the `ocr` and `redact` module docs):
+//!
+//! - [`ocr`] reads a picture's text with Tesseract (run as a subprocess with a time limit,
+//!   after grey conversion, dark-mode inversion and upscaling of small pictures) into an
+//!   [`OcrPage`]: the page text and each [`Word`] with its pixel box and byte span;
+//! - [`text_findings`] runs the text rules ([`Engine::check`](clinpost_core::Engine::check))
+//!   over that text and gives each finding the [`Region`](clinpost_core::Region) of the words
+//!   it covers, keeping its rule and kind (a name in a screenshot is a `person-name`);
+//!   [`check_text`] does both;
+//! - [`redact`] draws a black box over each region and returns a new PNG with no metadata.
+//!
 //! Privacy: a finding's message is built from fixed words and the field's name, never from its
 //! value; [`MetadataText`] wraps values in [`Sensitive`](clinpost_core::Sensitive), whose
 //! `Debug` prints `[redacted]`; errors ([`MediaError`]) name formats, sizes and offsets only.
@@ -26,6 +37,11 @@
 //!
 //! The container formats are described in the modules that handle them: `jpeg`, `png`,
 //! `webp`, `heic`; the metadata blocks in `exif`, `xmp` and `iptc`.
+//!
+//! Documents (DOCX, DICOM) have their own three calls, [`detect_document`],
+//! [`inspect_document`] and [`clean_document`], bounded by [`DocLimits`]: the findings and
+//! [`MetadataText`]s are the same kind of thing, and the document's text comes back as
+//! [`TextPart`]s for the text rules (the `document`, `docx` and `dicom` modules).
 //!
 //! ```no_run
 //! use clinpost_media::{inspect, strip, write_atomically, Limits};
@@ -44,12 +60,18 @@
 #![forbid(unsafe_code)]
 
 mod atomic;
+mod dicom;
+mod document;
+mod docx;
 mod error;
 mod exif;
 mod heic;
 mod iptc;
 mod jpeg;
+mod ocr;
+mod pixels;
 mod png;
+mod redact;
 mod rules;
 mod webp;
 mod xmp;
@@ -58,8 +80,17 @@ use std::fmt;
 
 pub use atomic::write_atomically;
 use clinpost_core::Finding;
+pub use document::{
+    clean_document, detect_document, inspect_document, DocFormat, DocInspection, DocLimits,
+    TextPart,
+};
 pub use error::MediaError;
-pub use rules::{MetadataText, DATE, GPS_LOCATION, HIDDEN, IDENTITY, PLACE, RULES, TEXT};
+pub use ocr::{check_text, ocr, text_findings, ImageText, OcrOptions, OcrPage, Word};
+pub use redact::{redact, DEFAULT_MARGIN, MIN_MARGIN_PX};
+pub use rules::{
+    MetadataText, DATE, DICOM_TAG, GPS_LOCATION, HIDDEN, IDENTITY, PLACE, RULES, TEXT,
+    TEXT_UNCHECKED,
+};
 
 /// The media rules as a [`Detector`](clinpost_core::Detector), so that a registry lists them
 /// (`clinpost rules`, `explain`, selectors and severity overrides). Its text check finds nothing:

@@ -38,8 +38,11 @@ pub(crate) enum Class {
     Text,
     /// A named place (city, sub-location, GPS area name).
     Place,
-    /// Content hidden from view: thumbnails, maker notes, appended data, previews.
+    /// Content hidden from view: thumbnails, maker notes, appended data, previews; in
+    /// documents, deleted text kept by change tracking.
     Hidden,
+    /// An identifying DICOM attribute (patient, staff, institution, device, dates, UIDs).
+    Dicom,
 }
 
 /// The guidance for location in photos.
@@ -88,12 +91,15 @@ pub static IDENTITY: RuleMeta = RuleMeta {
 Reports metadata naming who took, owns or appears in a picture: EXIF Artist, Copyright, \
 CameraOwnerName, BodySerialNumber and LensSerialNumber, XMP dc:creator and dc:rights, \
 photo-organiser person tags (mwg-rs and Microsoft regions), IPTC By-line and contact details, \
-and PNG Author or Copyright text.\n\n\
+and PNG Author or Copyright text. In DOCX documents: the author and last editor \
+(`dc:creator`, `cp:lastModifiedBy`), the company and manager, and the names of reviewers who \
+commented or made tracked changes.\n\n\
 ## Why it matters\n\
 The author's name ties the picture to a clinician and so to a practice or ward; a person tag \
 names the patient; a camera serial links every photo taken with the same phone.\n\n\
 ## Example\n\
-`EXIF:Artist`, `XMP:dc:creator`, `IPTC:By-line`, `PNG:tEXt:Author`.\n\n\
+`EXIF:Artist`, `XMP:dc:creator`, `IPTC:By-line`, `PNG:tEXt:Author`, `DOCX:core:creator`, \
+`DOCX:comment:author`.\n\n\
 ## Fix\n\
 Strip the metadata before posting.\n",
     placeholder: None,
@@ -113,7 +119,9 @@ pub static DATE: RuleMeta = RuleMeta {
     summary: "The date and time a picture was taken, digitised or changed, in its metadata.",
     docs: "## What it does\n\
 Reports dates in an image's metadata: EXIF DateTimeOriginal, DateTimeDigitized and DateTime, \
-GPS date and time stamps, XMP and IPTC creation dates, PNG tIME and date text.\n\n\
+GPS date and time stamps, XMP and IPTC creation dates, PNG tIME and date text; in DOCX \
+documents, the created, modified and printed dates and the dates of comments and tracked \
+changes.\n\n\
 ## Why it matters\n\
 The moment a photo was taken narrows down which patient was seen, and on which shift.\n\n\
 ## Example\n\
@@ -139,7 +147,9 @@ pub static TEXT: RuleMeta = RuleMeta {
 Reports free text that travels inside an image but is not shown with it: EXIF \
 ImageDescription and UserComment, Windows XP title, comment and keywords, XMP dc:description, \
 dc:title and dc:subject, IPTC Caption-Abstract, Headline and Keywords, JPEG comments and PNG \
-text chunks.\n\n\
+text chunks. In DOCX documents: the title, subject, keywords, description and category \
+properties, custom properties, and reviewers' comments (`DOCX:comments`; their text is \
+handed to the text rules).\n\n\
 ## Why it matters\n\
 Captions and comments are written by people and often hold a patient's name, a bed number or a \
 diagnosis; they are invisible in the post and readable by anyone who saves the picture.\n\n\
@@ -191,7 +201,8 @@ pub static HIDDEN: RuleMeta = RuleMeta {
     docs: "## What it does\n\
 Reports content a viewer does not show: EXIF and Photoshop thumbnails, JPEG multi-picture \
 (MPF) previews, camera maker notes, content credentials (JUMBF/C2PA) and anything stored after \
-the end of the image (a second picture, a motion-photo video).\n\n\
+the end of the image (a second picture, a motion-photo video); in DOCX documents, text \
+deleted while changes were tracked (`DOCX:deleted`), which Word keeps in the file.\n\n\
 ## Why it matters\n\
 A thumbnail can show the picture as it was before it was cropped (the patient's face, the \
 name band); a motion-photo video shows the seconds around the shot and carries its own GPS \
@@ -206,10 +217,81 @@ Strip the metadata before posting: the stripped file keeps the visible image onl
     false_samples: &[],
 };
 
+/// MED007: a picture whose text could not be read.
+pub static TEXT_UNCHECKED: RuleMeta = RuleMeta {
+    code: "MED007",
+    name: "text-in-image-unchecked",
+    category: Category::Media,
+    kind: Kind::TextInImage,
+    severity: Severity::Warning,
+    guidance: TEXT_GUIDANCE,
+    summary: "A picture whose text could not be read (no OCR engine, too slow, or a format it cannot decode): check it by eye.",
+    docs: "## What it does\n\
+Reports a picture whose visible text clinpost could not read: Tesseract is not installed, \
+reading took longer than the time limit, or the format (HEIC) cannot be decoded. Its metadata \
+is still checked.\n\n\
+## Why it matters\n\
+Screenshots of reports, notes and chats are how names, dates of birth and NHS numbers most \
+often reach social media. An unread picture is not a clean picture: recall comes first.\n\n\
+## Example\n\
+`clinpost check screenshot.png` on a machine without Tesseract.\n\n\
+## Fix\n\
+Install Tesseract (`apt-get install tesseract-ocr tesseract-ocr-eng`) or convert the picture to \
+PNG or JPEG and check again; or look for names, numbers and dates yourself and crop them out.\n",
+    placeholder: None,
+    priority: 10,
+    true_samples: &[],
+    false_samples: &[],
+};
+
+/// MED010: an identifying attribute in a DICOM file's header.
+pub static DICOM_TAG: RuleMeta = RuleMeta {
+    code: "MED010",
+    name: "dicom-identifying-tag",
+    category: Category::Media,
+    kind: Kind::DicomTag,
+    severity: Severity::Error,
+    guidance: ID_GUIDANCE,
+    summary: "A patient, staff, institution, device or date attribute in a DICOM file's header.",
+    docs: "## What it does\n\
+Reports the identifying attributes of a DICOM file (a scan or X-ray exported from PACS): the \
+patient's name, ID, other IDs, birth date, sex, age, address and telephone numbers; the \
+accession number and study ID; the institution's name, address and department; the referring, \
+performing and reading physicians and the operators; the station name and device serial \
+number; the study, series, acquisition and content dates; descriptions and comments; private \
+tags; and the study, series and instance UIDs that link the file to the hospital's records. \
+Direct identifiers are errors, the rest warnings. Text values are also handed to the text \
+rules. Text burned into the pixels (`BurnedInAnnotation`) is reported but not read here.\n\n\
+## Why it matters\n\
+A DICOM header carries the patient's full demographics whatever the picture shows: an \
+\"anonymous\" interesting scan posted as a .dcm file names the patient, the hospital and the \
+radiographer.\n\n\
+## Example\n\
+`DICOM:(0010,0010) PatientName`, `DICOM:(0010,0020) PatientID`, \
+`DICOM:(0008,0080) InstitutionName`.\n\n\
+## Fix\n\
+Post a de-identified copy (`clean_document`: the identifying attributes removed or blanked as \
+in the DICOM PS3.15 Basic Application Level Confidentiality Profile, UIDs replaced, private \
+tags removed), or export a screenshot of the image instead of the file.\n",
+    placeholder: None,
+    priority: 85,
+    true_samples: &[],
+    false_samples: &[],
+};
+
 /// Every media rule, for catalogues (`clinpost rules`, `GET /v1/rules`).
 ///
 /// These rules do not run over text, so they have no text samples.
-pub static RULES: &[&RuleMeta] = &[&GPS_LOCATION, &IDENTITY, &DATE, &TEXT, &PLACE, &HIDDEN];
+pub static RULES: &[&RuleMeta] = &[
+    &TEXT_UNCHECKED,
+    &GPS_LOCATION,
+    &IDENTITY,
+    &DATE,
+    &TEXT,
+    &PLACE,
+    &HIDDEN,
+    &DICOM_TAG,
+];
 
 impl Class {
     fn rule(self) -> &'static RuleMeta {
@@ -220,6 +302,7 @@ impl Class {
             Class::Text => &TEXT,
             Class::Place => &PLACE,
             Class::Hidden => &HIDDEN,
+            Class::Dicom => &DICOM_TAG,
         }
     }
 }
@@ -277,8 +360,10 @@ impl Collector {
         }
         let name = format!("{}{}", self.prefix, field);
         if let Some(v) = value {
-            if matches!(class, Class::Identity | Class::Text | Class::Place)
-                && self.text_bytes.saturating_add(v.len()) <= self.text_budget
+            if matches!(
+                class,
+                Class::Identity | Class::Text | Class::Place | Class::Dicom
+            ) && self.text_bytes.saturating_add(v.len()) <= self.text_budget
                 && self.texts.len() < MAX_TEXTS
             {
                 self.text_bytes += v.len();
@@ -337,6 +422,25 @@ pub(crate) fn is_blank(v: &str) -> bool {
 /// The human name of the metadata block a field lives in, from its prefix; empty when the
 /// description says it all (data after the end of the picture).
 fn block_of(field: &str) -> &'static str {
+    if field.starts_with("DICOM:") {
+        return "the DICOM header";
+    }
+    if let Some(rest) = field.strip_prefix("DOCX:") {
+        return if rest.starts_with("core:")
+            || rest.starts_with("app:")
+            || rest.starts_with("custom")
+        {
+            "the document properties"
+        } else if rest.starts_with("comment") {
+            "the document's comments"
+        } else if rest.starts_with("revision") || rest.starts_with("deleted") {
+            "the document's tracked changes"
+        } else if rest.starts_with("people") {
+            "the document's list of reviewers"
+        } else {
+            ""
+        };
+    }
     if field.ends_with(":trailer") {
         return "";
     }
