@@ -257,6 +257,13 @@ pub enum Cue {
     Date,
     /// A contact cue (phone, pager, tel).
     Contact,
+    /// A term from a curated conduct lexicon (clinical slang, a company, a medicine).
+    Term,
+    /// A phrase pattern with its context checks (an insult aimed at a person, a health claim,
+    /// a promotion, a reply that confirms care).
+    Phrase,
+    /// The posting context: the account, the audience or the message replied to.
+    Account,
 }
 
 /// Which gazetteer matched. The entry itself is never stored.

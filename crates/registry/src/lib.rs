@@ -1,5 +1,5 @@
 //! The one registry every surface uses (the CLI, the server, the archive audit): the text
-//! detectors of `clinpost-rules`, the re-identification pass of `clinpost-risk`, and the media
+//! detectors of `clinpost-rules` and the conduct rules of `clinpost-conduct`, the re-identification pass of `clinpost-risk`, and the media
 //! rules of `clinpost-media` (listed so that `clinpost rules`, `explain`, selectors and severity
 //! overrides cover them; their findings come from inspecting files).
 
@@ -9,6 +9,7 @@ use clinpost_core::{Detector, Registry};
 
 static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     let mut detectors: Vec<Box<dyn Detector>> = clinpost_rules::detectors();
+    detectors.extend(clinpost_conduct::detectors());
     detectors.push(Box::new(clinpost_media::MediaRules));
     Registry::with_assessors(
         detectors,
@@ -29,7 +30,7 @@ mod tests {
         let reg = super::registry();
         let failures = clinpost_core::samples::check_metadata(reg.rules());
         assert!(failures.is_empty(), "{}", failures.join("\n"));
-        for code in ["PHI001", "QID001", "MED001"] {
+        for code in ["PHI001", "QID001", "MED001", "CND001", "CND012"] {
             assert!(reg.rule(code).is_some(), "{code} missing");
         }
     }
