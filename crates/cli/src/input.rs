@@ -91,11 +91,8 @@ impl Source {
     pub fn read(&self) -> Result<Input> {
         let name = self.display_name();
         let buf = read_bytes_limited(self.open()?, &name)?;
-        if let Some(format) = clinpost_media::detect(&buf) {
-            return Ok(Input::Image(buf, format));
-        }
-        if let Some(format) = clinpost_media::detect_document(&buf) {
-            return Ok(Input::Document(buf, format));
+        if clinpost_media::detect_file(&buf).is_some() {
+            return Ok(Input::File(buf));
         }
         into_utf8(buf)
             .map(Input::Text)
@@ -107,10 +104,8 @@ impl Source {
 pub enum Input {
     /// UTF-8 text: a post.
     Text(String),
-    /// An image, by content.
-    Image(Vec<u8>, clinpost_media::Format),
-    /// A document (DOCX, DICOM), by content.
-    Document(Vec<u8>, clinpost_media::DocFormat),
+    /// An image (JPEG, PNG, WebP, HEIC) or a document (DOCX, DICOM), by content.
+    File(Vec<u8>),
 }
 
 /// Whether a path argument is more likely a post than a file name: it holds whitespace or is

@@ -216,18 +216,9 @@ fn check(a: CheckArgs) -> Result<u8> {
                 let fixed = fix.map(|u| s.engine.fix(&doc, u));
                 (text, report, fixed)
             }
-            Ok(Input::Image(bytes, _)) => {
+            Ok(Input::File(bytes)) => {
                 match media::check(&s.engine, &bytes, &s.context, &src.display_name()) {
-                    Ok(report) => (String::new(), report, None),
-                    Err(e) => {
-                        report_error(&mut outcome, &e);
-                        continue;
-                    }
-                }
-            }
-            Ok(Input::Document(bytes, _)) => {
-                match media::check_document(&s.engine, &bytes, &s.context, &src.display_name()) {
-                    Ok(report) => (String::new(), report, None),
+                    Ok(checked) => (String::new(), checked.report, None),
                     Err(e) => {
                         report_error(&mut outcome, &e);
                         continue;
@@ -338,23 +329,14 @@ fn fix(a: FixArgs) -> Result<u8> {
     for src in &s.sources {
         let text = match src.read() {
             Ok(Input::Text(t)) => t,
-            Ok(Input::Image(bytes, format)) => {
+            Ok(Input::File(bytes)) => {
                 if many {
                     bail!(
-                        "{}: an image is fixed on its own: clinpost fix PHOTO -o CLEAN",
+                        "{}: a picture or document is fixed on its own: clinpost fix FILE -o CLEAN",
                         src.display_name()
                     );
                 }
-                return fix_image(&s, &bytes, format, src, a.output.as_deref());
-            }
-            Ok(Input::Document(bytes, format)) => {
-                if many {
-                    bail!(
-                        "{}: a document is fixed on its own: clinpost fix FILE -o CLEAN",
-                        src.display_name()
-                    );
-                }
-                return fix_document(&s, &bytes, format, src, a.output.as_deref());
+                return fix_file(&s, &bytes, src, a.output.as_deref());
             }
             Err(e) => {
                 report_error(&mut outcome, &e);
@@ -428,110 +410,79 @@ fn fix(a: FixArgs) -> Result<u8> {
     Ok(exit_code(&outcome, s.fail_on))
 }
 
-/// `clinpost fix PHOTO`: to `-o FILE` (atomically) or to a standard output that is not a
-/// terminal, a PNG with a black box over every finding in the picture's text and no metadata
-/// when the picture shows identifying text, else the picture without its metadata (pixels
-/// unchanged).
-fn fix_image(
-    s: &Setup,
-    bytes: &[u8],
-    format: clinpost_media::Format,
-    src: &Source,
-    output: Option<&Path>,
-) -> Result<u8> {
+/// `clinpost fix FILE` for a picture or document: the copy safe to post, to `-o FILE`
+/// (atomically) or to a standard output that is not a terminal. A picture showing identifying
+/// text becomes a new PNG with black boxes and no metadata; another picture loses its metadata
+/// with its pixels untouched; a document gets its clean copy (comments, tracked changes and
+/// properties removed; DICOM anonymised).
+fn fix_file(s: &Setup, bytes: &[u8], src: &Source, output: Option<&Path>) -> Result<u8> {
     let name = src.display_name();
-    let report = media::check(&s.engine, bytes, &s.context, &name)?;
-    let regions = media::regions(&report);
-    let clean = if regions.is_empty() {
-        media::strip(bytes, format, &name)?
-    } else {
-        media::redact(bytes, &regions, &name)?
-    };
+    let checked = media::check(&s.engine, bytes, &s.context, &name)?;
+    let clean = media::clean(bytes, &checked, &name)?;
     match output {
-        Some(path) => clinpost_media::write_atomically(path, &clean)
+        Some(path) => clinpost_media::write_atomically(path, &clean.bytes)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
         None => {
             if io::stdout().is_terminal() {
-                bail!("{name}: the clean picture is binary; write it with -o FILE");
+                bail!("{name}: the clean copy is binary; write it with -o FILE");
             }
             let mut out = io::stdout().lock();
-            out.write_all(&clean)?;
+            out.write_all(&clean.bytes)?;
             out.flush()?;
         }
     }
     let plural = |n: usize| if n == 1 { "" } else { "s" };
-    if regions.is_empty() {
-        eprintln!(
-            "{name}: {} metadata finding{} removed; pixels unchanged",
-            report.findings.len(),
-            plural(report.findings.len())
-        );
-    } else {
-        let other = report.findings.len() - regions.len();
-        eprintln!(
-            "{name}: {} box{} drawn over text in the picture, {other} other finding{} removed \
-             with the metadata; written as a new PNG",
-            regions.len(),
-            if regions.len() == 1 { "" } else { "es" },
-            plural(other)
-        );
-        if let Some(path) = output {
-            let png = path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("png"));
-            if !png {
-                eprintln!(
-                    "note: {} holds a PNG picture whatever its name; consider a .png name",
-                    path.display()
-                );
-            }
-        }
-    }
-    Ok(0)
-}
-
-/// `clinpost fix LETTER.docx -o CLEAN.docx` (or a DICOM file): the document with its metadata,
-/// comments and tracked changes removed (DICOM: the PS3.15 basic profile), written atomically.
-/// Text in the body is not edited: `check` shows what still needs a manual edit.
-fn fix_document(
-    s: &Setup,
-    bytes: &[u8],
-    format: clinpost_media::DocFormat,
-    src: &Source,
-    output: Option<&Path>,
-) -> Result<u8> {
-    let name = src.display_name();
-    let clean = media::clean_document(bytes, &name)?;
-    let after = media::check_document(&s.engine, &clean, &s.context, &name)?;
-    match output {
-        Some(path) => clinpost_media::write_atomically(path, &clean)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-        None => {
-            if io::stdout().is_terminal() {
-                bail!(
-                    "{name}: the clean {} is binary; write it with -o FILE",
-                    format.as_str()
-                );
-            }
-            let mut out = io::stdout().lock();
-            out.write_all(&clean)?;
-            out.flush()?;
-        }
-    }
-    let left = after.findings.len();
-    eprintln!(
-        "{name}: metadata, comments and tracked changes removed{}",
-        if left == 0 {
-            String::new()
-        } else {
-            format!(
-                "; {left} finding{} left in the text need{} a manual edit (`clinpost check` on the clean copy shows {})",
-                if left == 1 { "" } else { "s" },
-                if left == 1 { "s" } else { "" },
-                if left == 1 { "it" } else { "them" }
+    let n = checked.report.findings.len();
+    match clean.how {
+        clinpost_media::CleanHow::Stripped => {
+            eprintln!(
+                "{name}: {n} metadata finding{} removed; pixels unchanged",
+                plural(n)
             )
         }
-    );
+        clinpost_media::CleanHow::Redacted => {
+            let boxes = checked.regions().len();
+            eprintln!(
+                "{name}: {boxes} box{} drawn over text in the picture, {} other finding{} removed \
+                 with the metadata; written as a new PNG",
+                if boxes == 1 { "" } else { "es" },
+                n - boxes,
+                plural(n - boxes)
+            );
+        }
+        clinpost_media::CleanHow::Document => {
+            let after =
+                clinpost_media::check_file(&s.engine, &clean.bytes, &s.context, &media::options())
+                    .map(|c| c.report.findings.len())
+                    .unwrap_or(0);
+            eprintln!(
+                "{name}: metadata, comments and tracked changes removed{}",
+                if after == 0 {
+                    String::new()
+                } else {
+                    format!(
+                        "; {after} finding{} left in the text need{} a manual edit (`clinpost check` on the clean copy shows {})",
+                        plural(after),
+                        if after == 1 { "s" } else { "" },
+                        if after == 1 { "it" } else { "them" }
+                    )
+                }
+            );
+        }
+    }
+    if let Some(path) = output {
+        let ext_ok = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(clean.extension));
+        if !ext_ok {
+            eprintln!(
+                "note: {} holds a {} file whatever its name; consider a .{} name",
+                path.display(),
+                clean.media_type,
+                clean.extension
+            );
+        }
+    }
     Ok(0)
 }
 

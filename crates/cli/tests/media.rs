@@ -312,3 +312,109 @@ fn an_ocr_time_limit_is_a_warning_not_a_hang() {
         "{err}"
     );
 }
+
+#[test]
+fn documents_are_checked_by_part_and_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // DOCX: the NHS number deleted with track changes on is still found, in its part.
+    let out = cmd(d)
+        .args([
+            "check",
+            "--format",
+            "json",
+            fixture("clinic-letter.docx").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = v["findings"].as_array().unwrap();
+    assert!(
+        f.iter()
+            .any(|f| f["kind"] == "nhs-number" && f["field"] == "DOCX:deleted"),
+        "{v}"
+    );
+    assert!(f
+        .iter()
+        .any(|f| f["category"] == "media" && f["field"].as_str().unwrap().starts_with("DOCX:")));
+    let out = cmd(d)
+        .args([
+            "fix",
+            fixture("clinic-letter.docx").to_str().unwrap(),
+            "-o",
+            "clean.docx",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let clean = fs::read(d.join("clean.docx")).unwrap();
+    assert!(clean.starts_with(b"PK"));
+    let v: Value = serde_json::from_slice(
+        &cmd(d)
+            .args(["check", "--format", "json", "clean.docx"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["field"] == "DOCX:deleted"),
+        "tracked deletions are gone: {v}"
+    );
+
+    // DICOM: identifying tags reported; the anonymised copy has none.
+    let out = cmd(d)
+        .args([
+            "check",
+            "--format",
+            "json",
+            fixture("ct-head.dcm").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["kind"] == "dicom-tag"));
+    let out = cmd(d)
+        .args([
+            "fix",
+            fixture("ct-head.dcm").to_str().unwrap(),
+            "-o",
+            "anon.dcm",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(
+        &cmd(d)
+            .args(["check", "--format", "json", "anon.dcm"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "dicom-tag" && f["severity"] == "error"),
+        "{v}"
+    );
+}

@@ -65,6 +65,7 @@ mod document;
 mod docx;
 mod error;
 mod exif;
+mod file;
 mod heic;
 mod iptc;
 mod jpeg;
@@ -85,6 +86,9 @@ pub use document::{
     TextPart,
 };
 pub use error::MediaError;
+pub use file::{
+    check_file, clean_file, detect_file, CleanFile, CleanHow, FileCheck, FileKind, FileOptions,
+};
 pub use ocr::{check_text, ocr, text_findings, ImageText, OcrOptions, OcrPage, Word};
 pub use redact::{redact, DEFAULT_MARGIN, MIN_MARGIN_PX};
 pub use rules::{

@@ -107,7 +107,7 @@ fn opt_text(v: Value, field: &str) -> Result<Option<Sensitive<String>>, ApiError
 const PROFILE_EXPECTED: &str = "context.profile must be an object with optional string fields \
 name, role, workplace, practice, postcode and numbers list_size, patients_per_day";
 
-fn parse_context(map: Map<String, Value>) -> Result<Context, ApiError> {
+pub(crate) fn parse_context(map: Map<String, Value>) -> Result<Context, ApiError> {
     let mut ctx = Context::default();
     for (k, v) in map {
         match k.as_str() {

@@ -39,6 +39,14 @@ pub enum ErrorCode {
     Internal,
     /// 421: the `Host` header names another machine (DNS rebinding protection).
     BadHost,
+    /// 400: a file upload is not well-formed multipart/form-data.
+    BadMultipart,
+    /// 400: a file upload has no `file` part.
+    MissingFile,
+    /// 415: the uploaded file is neither an image nor a document clinpost reads.
+    UnsupportedFile,
+    /// 422: the uploaded file is too large in pixels, truncated or malformed.
+    InvalidFile,
 }
 
 impl ErrorCode {
@@ -56,6 +64,10 @@ impl ErrorCode {
             ErrorCode::Timeout => "timeout",
             ErrorCode::Internal => "internal",
             ErrorCode::BadHost => "bad-host",
+            ErrorCode::BadMultipart => "bad-multipart",
+            ErrorCode::MissingFile => "missing-file",
+            ErrorCode::UnsupportedFile => "unsupported-file",
+            ErrorCode::InvalidFile => "invalid-file",
         }
     }
 
@@ -72,6 +84,10 @@ impl ErrorCode {
         ErrorCode::Timeout,
         ErrorCode::Internal,
         ErrorCode::BadHost,
+        ErrorCode::BadMultipart,
+        ErrorCode::MissingFile,
+        ErrorCode::UnsupportedFile,
+        ErrorCode::InvalidFile,
     ];
 }
 
@@ -136,8 +152,9 @@ impl ApiError {
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::BodyTooLarge,
             format!(
-                "the request body is larger than the limit of {} bytes",
-                crate::BODY_LIMIT
+                "the request body is larger than the limit of {} bytes ({} bytes for POST /v1/file)",
+                crate::BODY_LIMIT,
+                crate::FILE_BODY_LIMIT
             ),
         )
     }

@@ -24,6 +24,7 @@
 mod api;
 mod assets;
 pub mod error;
+mod files;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -55,13 +56,17 @@ pub const BLOCKING_THRESHOLD: usize = 64 * 1024;
 
 /// The default time limit per request.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Largest upload `POST /v1/file` accepts.
+pub const FILE_BODY_LIMIT: usize = 32 << 20;
+/// Time limit for `POST /v1/file` (reading the text in a picture takes a second or two).
+pub const FILE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The default port of `clinpost serve`.
 pub const DEFAULT_PORT: u16 = 8765;
 
 /// The Content-Security-Policy sent with every response: the page may load only its own script,
 /// style and images, talk only to this server, and cannot be framed.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// One line of the request log. It holds no request content: the route is the pattern that
 /// matched (`/v1/rules/{code}`), never the raw path or query.
@@ -280,6 +285,7 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/v1/fix", post(api::fix)),
         (Method::GET, "/v1/rules", get(api::rules)),
         (Method::GET, "/v1/rules/{code}", get(api::rule)),
+        (Method::POST, "/v1/file", post(files::file)),
     ]
 }
 
@@ -347,23 +353,38 @@ async fn log_requests(State(state): State<AppState>, req: Request, next: Next) -
 /// (413); the time limit (408); CORS when origins are allow-listed; JSON errors, security headers
 /// and `Cache-Control`; the request log.
 pub fn app(state: AppState) -> Router {
-    let mut router = Router::new();
+    let (mut text, mut file) = (Router::new(), Router::new());
     for (_, path, handler) in table() {
-        router = router.route(path, handler);
+        if path == "/v1/file" {
+            file = file.route(path, handler);
+        } else {
+            text = text.route(path, handler);
+        }
     }
-    with_middleware(router.fallback(api::not_found), state)
+    with_middleware(text.fallback(api::not_found), file, state)
 }
 
-/// The middleware stack of [`app`] around `router`.
-fn with_middleware(router: Router<AppState>, state: AppState) -> Router {
-    let mut router = router
+/// Panic → JSON 500, the extractors' and the hard body limit (413), the time limit (408).
+fn limited(router: Router<AppState>, body: usize, timeout: Duration) -> Router<AppState> {
+    router
         .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(body))
+        .layer(RequestBodyLimitLayer::new(body))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            state.0.timeout,
-        ));
+            timeout,
+        ))
+}
+
+/// The middleware stack of [`app`]: drafts (`text`) and uploads (`file`) each with their own
+/// size and time limits, then what every route shares.
+fn with_middleware(text: Router<AppState>, file: Router<AppState>, state: AppState) -> Router {
+    let file_timeout = state.0.timeout.max(FILE_TIMEOUT);
+    let mut router = limited(text, BODY_LIMIT, state.0.timeout).merge(limited(
+        file,
+        FILE_BODY_LIMIT,
+        file_timeout,
+    ));
     if !state.0.cors_origins.is_empty() {
         router = router.layer(
             CorsLayer::new()
@@ -489,7 +510,7 @@ mod tests {
                 "unreachable"
             }),
         );
-        let app = with_middleware(router, state);
+        let app = with_middleware(router, Router::new(), state);
         let hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
         let res = app

@@ -161,8 +161,39 @@ fn concrete(path: &str) -> String {
     path.replace("{code}", "PHI001")
 }
 
+/// A multipart/form-data upload of `file` (and a `context` part).
+fn multipart(file: &[u8], context: &Value) -> (String, Vec<u8>) {
+    let boundary = "clinpost-test-boundary-7d1f";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"context\"\r\n\r\n{context}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../media/fixtures")
+            .join(name),
+    )
+    .unwrap()
+}
+
 async fn call(app: &Router, method: &Method, path: &str, body: &Value) -> Resp {
     let mut req = Request::builder().method(method.clone()).uri(path);
+    if *method == Method::POST && path == "/v1/file" {
+        let (ct, bytes) = multipart(&fixture("phone.jpg"), &body["context"]);
+        req = req.header(header::CONTENT_TYPE, ct);
+        return send(app, req.body(Body::from(bytes)).unwrap()).await;
+    }
     let body = if *method == Method::POST {
         req = req.header(header::CONTENT_TYPE, "application/json");
         Body::from(serde_json::to_vec(body).unwrap())
@@ -317,6 +348,27 @@ async fn error_responses_match_the_schema() {
             Request::get("/v1/rules/NOPE").body(Body::empty()).unwrap(),
         ),
     ];
+    let upload = |file: &[u8]| {
+        let (ct, bytes) = multipart(file, &json!({}));
+        Request::post("/v1/file")
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(bytes))
+            .unwrap()
+    };
+    let mut cut = fixture("phone.jpg");
+    cut.truncate(cut.len() / 3);
+    let cases = cases.into_iter().chain([
+        ("POST", "/v1/file", upload(b"just some text, not a picture")),
+        ("POST", "/v1/file", upload(&cut)),
+        (
+            "POST",
+            "/v1/file",
+            Request::post("/v1/file")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .unwrap(),
+        ),
+    ]);
     for (m, path, req) in cases {
         let r = send(&app, req).await;
         seen.insert(r.status.as_u16());
