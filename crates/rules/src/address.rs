@@ -150,88 +150,160 @@ impl Detector for Address {
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return;
         }
-        for c in CANDIDATE.captures_iter(text) {
-            if let Some(m) = c.name("addr") {
-                let name = c.name("name").map_or("", |x| x.as_str());
-                let ty = c.name("type").map_or("", |x| x.as_str());
-                let abbrev = ty.len() <= 4
-                    && !matches!(
-                        ty.to_ascii_lowercase().as_str(),
-                        "road"
-                            | "lane"
-                            | "way"
-                            | "hill"
-                            | "park"
-                            | "mews"
-                            | "row"
-                            | "walk"
-                            | "rise"
-                            | "vale"
-                            | "quay"
-                    );
-                let caps_name = name.bytes().all(|b| !b.is_ascii_lowercase());
-                // All-capitals notes: abbreviations everywhere ("80 SINUS ST", "3 WAY FOLEY IN
-                // PLACE"); only an explicit address cue makes a capitals match an address.
-                if caps_name {
-                    let prev = last_words(before_on_line(text, m.start(), 24), 1);
-                    let cue = prev.first().is_some_and(|w| {
-                        matches!(
-                            w.as_str(),
-                            "at" | "address" | "lives" | "living" | "resides" | "of"
-                        )
-                    });
-                    if abbrev || !cue {
-                        continue;
-                    }
-                }
-                if byte_before(text, c.name("num").map_or(m.start(), |x| x.start()))
-                    .is_some_and(|b| b == b'/' || b == b'.' || b.is_ascii_digit())
-                {
-                    continue;
-                }
-                out.push(Finding::new(
-                    &ADDRESS,
-                    Span::new(m.start(), m.end()),
-                    "street address",
-                    vec![Evidence::Shape, Evidence::Capitalised],
-                ));
-            } else if let Some(m) = c.name("apt") {
-                if byte_at(text, m.end()) == Some(b'%') {
-                    continue;
-                }
-                out.push(Finding::new(
-                    &ADDRESS,
-                    Span::new(m.start(), m.end()),
-                    "flat or apartment number",
-                    vec![Evidence::Label, Evidence::Shape],
-                ));
-            } else if let Some(m) = c.name("pc") {
-                let (o, i) = (
-                    c.name("out").map_or("", |x| x.as_str()),
-                    c.name("inw").map_or("", |x| x.as_str()),
-                );
-                if !postcode_valid(o, i)
-                    || matches!(byte_at(text, m.end()), Some(b'-' | b'/' | b'.'))
-                        && text
-                            .as_bytes()
-                            .get(m.end() + 1)
-                            .is_some_and(u8::is_ascii_alphanumeric)
-                {
-                    // Still possibly an outward code followed by something else.
-                    let om = c.name("out").expect("out group");
-                    outward(text, om.start(), om.end(), out);
-                    continue;
-                }
-                out.push(Finding::new(
-                    &POSTCODE,
-                    Span::new(m.start(), m.end()),
-                    "UK postcode (format valid)",
-                    vec![Evidence::FormatValid],
-                ));
-            } else if let Some(m) = c.name("oc") {
-                outward(text, m.start(), m.end(), out);
+        // `captures_iter` without its per-document set-up: the capture slots are the thread's,
+        // reused, and the groups are looked up by index. No CANDIDATE match is empty, so
+        // resuming at the end of each match visits the same matches as `captures_iter`.
+        LOCS.with_borrow_mut(|locs| {
+            let locs = locs.get_or_insert_with(|| CANDIDATE.capture_locations());
+            let mut pos = 0;
+            while let Some(m) = CANDIDATE.captures_read_at(locs, text, pos) {
+                pos = m.end();
+                one(text, &Caps { text, locs }, out);
+            }
+        });
+    }
+}
+
+thread_local! {
+    /// CANDIDATE's capture slots, reused from one document to the next.
+    static LOCS: std::cell::RefCell<Option<regex::CaptureLocations>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The named groups of CANDIDATE that the checks read.
+const GROUP_NAMES: [&str; 9] = [
+    "addr", "name", "type", "num", "apt", "pc", "out", "inw", "oc",
+];
+
+/// Their indexes, in the order of [`GROUP_NAMES`].
+static GROUPS: LazyLock<[usize; 9]> = LazyLock::new(|| {
+    GROUP_NAMES.map(|g| {
+        CANDIDATE
+            .capture_names()
+            .position(|n| n == Some(g))
+            .expect("group")
+    })
+});
+
+/// A CANDIDATE match: what the checks use of `regex::Captures`.
+struct Caps<'t, 'l> {
+    text: &'t str,
+    locs: &'l regex::CaptureLocations,
+}
+
+impl<'t> Caps<'t, '_> {
+    fn name(&self, name: &str) -> Option<M<'t>> {
+        let k = GROUP_NAMES.iter().position(|g| *g == name)?;
+        let (s, e) = self.locs.get(GROUPS[k])?;
+        Some(M {
+            text: self.text,
+            s,
+            e,
+        })
+    }
+}
+
+/// A group of a CANDIDATE match: what the checks use of `regex::Match`.
+#[derive(Clone, Copy)]
+struct M<'t> {
+    text: &'t str,
+    s: usize,
+    e: usize,
+}
+
+impl<'t> M<'t> {
+    fn start(&self) -> usize {
+        self.s
+    }
+    fn end(&self) -> usize {
+        self.e
+    }
+    fn as_str(&self) -> &'t str {
+        &self.text[self.s..self.e]
+    }
+}
+
+/// The checks and the finding of one CANDIDATE match.
+fn one(text: &str, c: &Caps<'_, '_>, out: &mut Vec<Finding>) {
+    if let Some(m) = c.name("addr") {
+        let name = c.name("name").map_or("", |x| x.as_str());
+        let ty = c.name("type").map_or("", |x| x.as_str());
+        let abbrev = ty.len() <= 4
+            && !matches!(
+                ty.to_ascii_lowercase().as_str(),
+                "road"
+                    | "lane"
+                    | "way"
+                    | "hill"
+                    | "park"
+                    | "mews"
+                    | "row"
+                    | "walk"
+                    | "rise"
+                    | "vale"
+                    | "quay"
+            );
+        let caps_name = name.bytes().all(|b| !b.is_ascii_lowercase());
+        // All-capitals notes: abbreviations everywhere ("80 SINUS ST", "3 WAY FOLEY IN
+        // PLACE"); only an explicit address cue makes a capitals match an address.
+        if caps_name {
+            let prev = last_words(before_on_line(text, m.start(), 24), 1);
+            let cue = prev.first().is_some_and(|w| {
+                matches!(
+                    w.as_str(),
+                    "at" | "address" | "lives" | "living" | "resides" | "of"
+                )
+            });
+            if abbrev || !cue {
+                return;
             }
         }
+        if byte_before(text, c.name("num").map_or(m.start(), |x| x.start()))
+            .is_some_and(|b| b == b'/' || b == b'.' || b.is_ascii_digit())
+        {
+            return;
+        }
+        out.push(Finding::new(
+            &ADDRESS,
+            Span::new(m.start(), m.end()),
+            "street address",
+            vec![Evidence::Shape, Evidence::Capitalised],
+        ));
+    } else if let Some(m) = c.name("apt") {
+        if byte_at(text, m.end()) == Some(b'%') {
+            return;
+        }
+        out.push(Finding::new(
+            &ADDRESS,
+            Span::new(m.start(), m.end()),
+            "flat or apartment number",
+            vec![Evidence::Label, Evidence::Shape],
+        ));
+    } else if let Some(m) = c.name("pc") {
+        let (o, i) = (
+            c.name("out").map_or("", |x| x.as_str()),
+            c.name("inw").map_or("", |x| x.as_str()),
+        );
+        if !postcode_valid(o, i)
+            || matches!(byte_at(text, m.end()), Some(b'-' | b'/' | b'.'))
+                && text
+                    .as_bytes()
+                    .get(m.end() + 1)
+                    .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            // Still possibly an outward code followed by something else.
+            let om = c.name("out").expect("out group");
+            outward(text, om.start(), om.end(), out);
+            return;
+        }
+        out.push(Finding::new(
+            &POSTCODE,
+            Span::new(m.start(), m.end()),
+            "UK postcode (format valid)",
+            vec![Evidence::FormatValid],
+        ));
+    } else if let Some(m) = c.name("oc") {
+        outward(text, m.start(), m.end(), out);
     }
 }
 

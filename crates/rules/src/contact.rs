@@ -244,10 +244,13 @@ impl Detector for Contact {
         let text = doc.text;
         let b = text.as_bytes();
         // Prefilter: contacts need a digit, '@' or a '.'.
-        if !b
-            .iter()
-            .any(|&c| c.is_ascii_digit() || c == b'@' || c == b'.')
-        {
+        // (Sixteen bytes at a time without an early exit inside, which the compiler can
+        // vectorise; the result is that of `any` over the bytes.)
+        if !b.chunks(16).any(|c| {
+            c.iter().fold(false, |a, &c| {
+                a | (c.is_ascii_digit() | (c == b'@') | (c == b'.'))
+            })
+        }) {
             return;
         }
         if !text.is_ascii() && text.contains(['\u{17F}', '\u{212A}']) {
@@ -279,12 +282,21 @@ impl Detector for Contact {
 /// `last`. Returns where the loop would resume.
 fn run_from(text: &str, cut: usize, mut pos: usize, last: usize, out: &mut Vec<Finding>) -> usize {
     let hay = &text[..cut];
+    let b = text.as_bytes();
     // Where the next candidate starts, without the capture engine.
-    while CANDIDATE
-        .find_at(hay, pos)
-        .is_some_and(|m| m.start() <= last)
-    {
-        let c = CANDIDATE.captures_at(hay, pos).expect("found above");
+    while let Some(m) = CANDIDATE.find_at(hay, pos).filter(|m| m.start() <= last) {
+        // Its groups: the leftmost match from its start, on `hay` cut again at the first ASCII
+        // non-word byte at or after its end, is the same match. Every way of matching that
+        // ends by then reads the same bytes, and `\b` (the regex's only assertion) reads the
+        // same at such a cut, so no way that failed on `hay` can succeed there; the capture
+        // engine then only has the match's own bytes to cover, not the rest of `hay`.
+        let mut e = m.end();
+        while e < cut && (b[e] >= 0x80 || b[e].is_ascii_alphanumeric() || b[e] == b'_') {
+            e += 1;
+        }
+        let c = CANDIDATE
+            .captures_at(&text[..e], m.start())
+            .expect("found above");
         let whole = c.get(0).expect("group 0");
         let before = out.len();
         Contact.one(text, &c, out);

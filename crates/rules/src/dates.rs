@@ -355,14 +355,40 @@ impl Detector for Dates {
     }
 
     fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        // The capture slots are the thread's, reused from one document to the next (they hold
+        // nothing between searches); a nested check (none today) would make its own.
+        let slots = SLOTS.try_with(|s| s.take()).ok().flatten();
+        let (mut locs, mut at_locs) = slots.unwrap_or_else(|| {
+            (
+                CANDIDATE.capture_locations(),
+                AT_DIGIT.re.capture_locations(),
+            )
+        });
+        self.check_with(doc, out, &mut locs, &mut at_locs);
+        let _ = SLOTS.try_with(|s| s.set(Some((locs, at_locs))));
+    }
+}
+
+thread_local! {
+    /// Capture slots of CANDIDATE and of the AT_DIGIT regex, kept between documents.
+    static SLOTS: std::cell::Cell<Option<(CaptureLocations, CaptureLocations)>> =
+        const { std::cell::Cell::new(None) };
+}
+
+impl Dates {
+    fn check_with(
+        &self,
+        doc: &Document<'_>,
+        out: &mut Vec<Finding>,
+        locs: &mut CaptureLocations,
+        at_locs: &mut CaptureLocations,
+    ) {
         let text = doc.text;
         let b = text.as_bytes();
-        let mut locs = CANDIDATE.capture_locations();
-        let mut at_locs = AT_DIGIT.re.capture_locations();
         // Case-insensitive letters also match the Kelvin sign and the long s; the triggers
         // below read ASCII words only, so such (rare) texts take the plain loop.
         if !text.is_ascii() && text.contains(['\u{17F}', '\u{212A}']) {
-            run_from(text, text.len(), 0, usize::MAX, &mut locs, out);
+            run_from(text, text.len(), 0, usize::MAX, locs, out);
             return;
         }
         // A rejected candidate may hide a shorter one inside it ("mastectomies 11/92" is not
@@ -394,18 +420,18 @@ impl Detector for Dates {
                 && b[rs - 1] != b'\n'
             {
                 let at = &AT_DIGIT;
-                if at.re.captures_read(&mut at_locs, &text[rs..cut]).is_none() {
+                if at.re.captures_read(at_locs, &text[rs..cut]).is_none() {
                     pos = rs + 1;
                     continue;
                 }
-                let c = Caps::from_sub(text, &at_locs, &at.map, rs);
+                let c = Caps::from_sub(text, at_locs, &at.map, rs);
                 let m = c.get(0).expect("group 0");
                 let before = out.len();
                 scan(text, &c, out);
                 pos = if out.len() > before { m.end() } else { rs + 1 };
                 continue;
             }
-            pos = run_from(text, cut, from, re, &mut locs, out);
+            pos = run_from(text, cut, from, re, locs, out);
         }
     }
 }
@@ -526,9 +552,22 @@ thread_local! {
 /// Month names (which every month shape holds), "ninety" and "hundred" (spelled ages).
 fn letter_triggers(b: &[u8], regions: &mut Vec<(usize, usize)>) {
     LOWER.with_borrow_mut(|low| {
+        // Setting bit 5 of every byte turns ASCII capitals into lower case and leaves lower
+        // case and digits alone; no other byte becomes an ASCII letter (a byte with bit 5 set
+        // is a lower-case letter only if it was one or was the capital), and the bytes of a
+        // word (letters, digits, "_", bounded in `b`) are only compared with letters. So every
+        // test below reads what it would read after `make_ascii_lowercase`. Done eight bytes
+        // at a time.
         low.clear();
         low.extend_from_slice(b);
-        low.make_ascii_lowercase();
+        let mut chunks = low.chunks_exact_mut(8);
+        for c in &mut chunks {
+            let x = u64::from_ne_bytes((&*c).try_into().expect("8 bytes"));
+            c.copy_from_slice(&(x | 0x2020_2020_2020_2020).to_ne_bytes());
+        }
+        for x in chunks.into_remainder() {
+            *x |= 0x20;
+        }
         for m in LETTERS.find_iter(low) {
             let w = m.start();
             if w > 0 && is_word(b[w - 1]) {

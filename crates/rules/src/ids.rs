@@ -145,94 +145,163 @@ impl Detector for Ids {
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return;
         }
-        for c in CANDIDATE.captures_iter(text) {
-            if let Some(v) = c.name("val") {
-                let val = v.as_str().trim_end_matches(['-', '/']);
-                if val.len() < 3 || !val.bytes().any(|b| b.is_ascii_digit()) {
-                    continue;
-                }
-                // A decimal ("K no 3.9") or a glued continuation is not an id.
-                if byte_at(text, v.start() + val.len()) == Some(b'.')
-                    && text
-                        .as_bytes()
-                        .get(v.start() + val.len() + 1)
-                        .is_some_and(u8::is_ascii_digit)
-                {
-                    continue;
-                }
-                let span = Span::new(v.start(), v.start() + val.len());
-                let (rule, msg) = if c.name("hl").is_some() {
-                    (&HOSPITAL_NUMBER, "hospital or record number (labelled)")
-                } else {
-                    (&OTHER_ID, "identifying number (labelled)")
-                };
-                out.push(Finding::new(
-                    rule,
-                    span,
-                    msg,
-                    vec![Evidence::Label, Evidence::Shape],
-                ));
-            } else if let Some(m) = c.name("ip4") {
-                let parts: Vec<&str> = m.as_str().split('.').collect();
-                if !ipv4_octets_valid(&parts)
-                    || matches!(
-                        byte_before(text, m.start()),
-                        Some(b'.' | b'v' | b'V' | b'/')
-                    )
-                    || matches!(byte_at(text, m.end()), Some(b'.' | b'/'))
-                        && text
-                            .as_bytes()
-                            .get(m.end() + 1)
-                            .is_some_and(u8::is_ascii_digit)
-                {
-                    continue;
-                }
-                let prev = last_words(before_on_line(text, m.start(), 24), 1);
-                if prev.first().is_some_and(|w| {
-                    matches!(
-                        w.as_str(),
-                        "version"
-                            | "ver"
-                            | "v"
-                            | "release"
-                            | "section"
-                            | "para"
-                            | "paragraph"
-                            | "step"
-                            | "rule"
-                            | "clause"
-                    )
-                }) {
-                    continue;
-                }
-                out.push(Finding::new(
-                    &IP_ADDRESS,
-                    Span::new(m.start(), m.end()),
-                    "IPv4 address",
-                    vec![Evidence::FormatValid],
-                ));
-            } else if let Some(m) = c.name("ip6") {
-                let s = m.as_str();
-                if s.len() < 6
-                    || !(s.contains("::") || s.bytes().filter(|&b| b == b':').count() == 7)
-                    || s.parse::<Ipv6Addr>().is_err()
-                    || byte_before(text, m.start()).is_some_and(|b| b.is_ascii_alphanumeric())
-                    || byte_at(text, m.end()).is_some_and(|b| b.is_ascii_alphanumeric())
-                {
-                    continue;
-                }
-                // At least two groups with a digit or hex letter: "a::b" words are not addresses.
-                if s.split(':').filter(|g| !g.is_empty()).count() < 2 {
-                    continue;
-                }
-                out.push(Finding::new(
-                    &IP_ADDRESS,
-                    Span::new(m.start(), m.end()),
-                    "IPv6 address",
-                    vec![Evidence::FormatValid],
-                ));
+        // `captures_iter` without its per-document set-up: the capture slots are the thread's,
+        // reused, and the groups are looked up by index. No CANDIDATE match is empty, so
+        // resuming at the end of each match visits the same matches as `captures_iter`.
+        let g = &*GROUPS;
+        LOCS.with_borrow_mut(|locs| {
+            let locs = locs.get_or_insert_with(|| CANDIDATE.capture_locations());
+            let mut pos = 0;
+            while let Some(m) = CANDIDATE.captures_read_at(locs, text, pos) {
+                pos = m.end();
+                let get = |i: usize| locs.get(i).map(|(s, e)| M { text, s, e });
+                one(text, g, get, out);
             }
+        });
+    }
+}
+
+thread_local! {
+    /// CANDIDATE's capture slots, reused from one document to the next.
+    static LOCS: std::cell::RefCell<Option<regex::CaptureLocations>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Indexes of CANDIDATE's named groups.
+struct Groups {
+    val: usize,
+    hl: usize,
+    ip4: usize,
+    ip6: usize,
+}
+
+static GROUPS: LazyLock<Groups> = LazyLock::new(|| {
+    let idx = |name: &str| {
+        CANDIDATE
+            .capture_names()
+            .position(|n| n == Some(name))
+            .expect("group")
+    };
+    Groups {
+        val: idx("val"),
+        hl: idx("hl"),
+        ip4: idx("ip4"),
+        ip6: idx("ip6"),
+    }
+});
+
+/// A group of a CANDIDATE match: what the checks use of `regex::Match`.
+#[derive(Clone, Copy)]
+struct M<'t> {
+    text: &'t str,
+    s: usize,
+    e: usize,
+}
+
+impl<'t> M<'t> {
+    fn start(&self) -> usize {
+        self.s
+    }
+    fn end(&self) -> usize {
+        self.e
+    }
+    fn as_str(&self) -> &'t str {
+        &self.text[self.s..self.e]
+    }
+}
+
+/// The checks and the finding of one CANDIDATE match, its groups given by `get`.
+fn one<'t>(
+    text: &'t str,
+    g: &Groups,
+    get: impl Fn(usize) -> Option<M<'t>>,
+    out: &mut Vec<Finding>,
+) {
+    if let Some(v) = get(g.val) {
+        let val = v.as_str().trim_end_matches(['-', '/']);
+        if val.len() < 3 || !val.bytes().any(|b| b.is_ascii_digit()) {
+            return;
         }
+        // A decimal ("K no 3.9") or a glued continuation is not an id.
+        if byte_at(text, v.start() + val.len()) == Some(b'.')
+            && text
+                .as_bytes()
+                .get(v.start() + val.len() + 1)
+                .is_some_and(u8::is_ascii_digit)
+        {
+            return;
+        }
+        let span = Span::new(v.start(), v.start() + val.len());
+        let (rule, msg) = if get(g.hl).is_some() {
+            (&HOSPITAL_NUMBER, "hospital or record number (labelled)")
+        } else {
+            (&OTHER_ID, "identifying number (labelled)")
+        };
+        out.push(Finding::new(
+            rule,
+            span,
+            msg,
+            vec![Evidence::Label, Evidence::Shape],
+        ));
+    } else if let Some(m) = get(g.ip4) {
+        let parts: Vec<&str> = m.as_str().split('.').collect();
+        if !ipv4_octets_valid(&parts)
+            || matches!(
+                byte_before(text, m.start()),
+                Some(b'.' | b'v' | b'V' | b'/')
+            )
+            || matches!(byte_at(text, m.end()), Some(b'.' | b'/'))
+                && text
+                    .as_bytes()
+                    .get(m.end() + 1)
+                    .is_some_and(u8::is_ascii_digit)
+        {
+            return;
+        }
+        let prev = last_words(before_on_line(text, m.start(), 24), 1);
+        if prev.first().is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "version"
+                    | "ver"
+                    | "v"
+                    | "release"
+                    | "section"
+                    | "para"
+                    | "paragraph"
+                    | "step"
+                    | "rule"
+                    | "clause"
+            )
+        }) {
+            return;
+        }
+        out.push(Finding::new(
+            &IP_ADDRESS,
+            Span::new(m.start(), m.end()),
+            "IPv4 address",
+            vec![Evidence::FormatValid],
+        ));
+    } else if let Some(m) = get(g.ip6) {
+        let s = m.as_str();
+        if s.len() < 6
+            || !(s.contains("::") || s.bytes().filter(|&b| b == b':').count() == 7)
+            || s.parse::<Ipv6Addr>().is_err()
+            || byte_before(text, m.start()).is_some_and(|b| b.is_ascii_alphanumeric())
+            || byte_at(text, m.end()).is_some_and(|b| b.is_ascii_alphanumeric())
+        {
+            return;
+        }
+        // At least two groups with a digit or hex letter: "a::b" words are not addresses.
+        if s.split(':').filter(|g| !g.is_empty()).count() < 2 {
+            return;
+        }
+        out.push(Finding::new(
+            &IP_ADDRESS,
+            Span::new(m.start(), m.end()),
+            "IPv6 address",
+            vec![Evidence::FormatValid],
+        ));
     }
 }
 

@@ -621,28 +621,38 @@ const PLACE_NAME_CUES: u32 = flag::PHRASE_HEAD | flag::TOWN;
 struct Gates;
 
 impl Gates {
-    fn compute(toks: &[Tok]) -> (Vec<u64>, Vec<u64>) {
+    fn compute(toks: &[Tok], names: &mut Vec<u64>, places: &mut Vec<u64>) {
         let n = toks.len();
-        let mut names = vec![0u64; n.div_ceil(64)];
-        let mut places = vec![0u64; n.div_ceil(64)];
+        names.clear();
+        names.resize(n.div_ceil(64), 0);
+        places.clear();
+        places.resize(n.div_ceil(64), 0);
         // The flags of the next three tokens, and whether the next has a digit.
         let (mut f1, mut f2, mut f3) = (0u32, 0u32, 0u32);
         let mut next_digit = false;
-        for (i, t) in toks.iter().enumerate().rev() {
-            if t.alpha() {
-                let name = t.f & NAME_CUES != 0 || t.len() == 1 || (f1 | f2 | f3) & CUE_AFTER != 0;
-                let place = t.f & PLACE_WORD_CUES != 0
-                    || f1 & (flag::UNIT | flag::STREET) != 0
-                    || t.len() >= 4 && (t.digit() || next_digit)
-                    || t.f & PLACE_NAME_CUES != 0
-                        && (t.capitalised() || t.caps_line() || t.lower_line());
-                names[i / 64] |= (name as u64) << (i % 64);
-                places[i / 64] |= (place as u64) << (i % 64);
+        // Each word of 64 bits is built in registers and stored once; the cheap tests are
+        // combined without branches (`|` on booleans: they have no side effects), the costly
+        // case test only runs for a token with a gazetteer flag.
+        for (c, chunk) in toks.chunks(64).enumerate().rev() {
+            let (mut name_bits, mut place_bits) = (0u64, 0u64);
+            for (k, t) in chunk.iter().enumerate().rev() {
+                if t.alpha() {
+                    let name =
+                        (t.f & NAME_CUES != 0) | (t.len() == 1) | ((f1 | f2 | f3) & CUE_AFTER != 0);
+                    let place = (t.f & PLACE_WORD_CUES != 0)
+                        | (f1 & (flag::UNIT | flag::STREET) != 0)
+                        | (t.len() >= 4) & (t.digit() | next_digit)
+                        || t.f & PLACE_NAME_CUES != 0
+                            && (t.capitalised() || t.caps_line() || t.lower_line());
+                    name_bits |= (name as u64) << k;
+                    place_bits |= (place as u64) << k;
+                }
+                (f3, f2, f1) = (f2, f1, t.f);
+                next_digit = t.digit();
             }
-            (f3, f2, f1) = (f2, f1, t.f);
-            next_digit = t.digit();
+            names[c] = name_bits;
+            places[c] = place_bits;
         }
-        (names, places)
     }
 }
 
@@ -660,22 +670,73 @@ pub(crate) fn next_set(bits: &[u64], from: usize) -> Option<usize> {
     }
 }
 
+/// The buffers of an [`Analysis`], kept by the thread between documents so that each
+/// document reuses them instead of allocating and freeing its own (a cost per document that
+/// shows on short notes). Only their capacity carries over: [`Analysis::build`] clears them.
+#[derive(Default)]
+struct Buffers {
+    lower: String,
+    toks: Vec<Tok>,
+    name_gate: Vec<u64>,
+    place_gate: Vec<u64>,
+}
+
+/// Buffers sized for a text longer than this (bytes) are freed, not kept: a thread keeps at
+/// most about 0.7 MB of them (the token table is about ten bytes per byte of text).
+const KEEP_BUFFERS_UP_TO: usize = 1 << 16;
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::new(Buffers::default());
+}
+
+impl Drop for Analysis<'_> {
+    fn drop(&mut self) {
+        if self.lower.capacity() > KEEP_BUFFERS_UP_TO {
+            return;
+        }
+        // `try_with`: a thread being torn down has no buffers to return to.
+        let _ = BUFFERS.try_with(|b| {
+            if let Ok(mut b) = b.try_borrow_mut() {
+                b.lower = std::mem::take(&mut self.lower);
+                b.toks = std::mem::take(&mut self.toks);
+                b.name_gate = std::mem::take(&mut self.name_gate);
+                b.place_gate = std::mem::take(&mut self.place_gate);
+            }
+        });
+    }
+}
+
 impl<'a> Analysis<'a> {
     pub fn new(text: &'a str) -> Analysis<'a> {
-        WORD_CACHE.with_borrow_mut(|cache| Analysis::build(text, cache))
+        // Two analyses alive at once on one thread: the second allocates its own buffers.
+        let bufs = BUFFERS
+            .try_with(|b| b.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)))
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        WORD_CACHE.with_borrow_mut(|cache| Analysis::build(text, cache, bufs))
     }
 
     /// [`Analysis::new`] with the thread's word cache. (A function of its own, so that its
     /// loop's state is local rather than captured by a closure, and can live in registers.)
-    fn build(text: &'a str, cache: &mut WordCache) -> Analysis<'a> {
+    fn build(text: &'a str, cache: &mut WordCache, bufs: Buffers) -> Analysis<'a> {
         // A token with letters and digits (its closed-class flags are still looked up).
         const ALNUM: u16 = bits::ALPHA | bits::DIGIT;
         // The lower-cased words live in one buffer: the whole text with its ASCII letters
         // folded, so that an ASCII word's lower-cased form sits at the word's own offsets, then
         // the lower-cased forms of the other words, appended as they come.
-        let mut lower = text.to_ascii_lowercase();
+        let Buffers {
+            mut lower,
+            mut toks,
+            mut name_gate,
+            mut place_gate,
+        } = bufs;
+        lower.clear();
+        lower.push_str(text);
+        lower.make_ascii_lowercase();
         let mut buf = String::new();
-        let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5 + 1);
+        toks.clear();
+        toks.reserve(text.len() / 5 + 1);
         // Line shape counters since the first token of the current line.
         let mut line_start = 0;
         let (mut up, mut lo, mut alpha) = (0usize, 0usize, 0usize);
@@ -738,7 +799,7 @@ impl<'a> Analysis<'a> {
                 }
             }
         }
-        let (name_gate, place_gate) = Gates::compute(&toks);
+        Gates::compute(&toks, &mut name_gate, &mut place_gate);
         Analysis {
             text,
             toks,

@@ -17,7 +17,7 @@ use clinpost_core::{
 use regex::Regex;
 
 use crate::validators::{
-    before_on_line, break_table, byte_at, byte_before, ceil_boundary, chi_valid, digit_mask16,
+    before_on_line, break_table, byte_at, byte_before, ceil_boundary, chi_valid, digit_count16,
     digits_of, floor_boundary, hc_range, next_break, nhs_mod11, nino_prefix_valid,
 };
 
@@ -143,6 +143,9 @@ static BREAK: [bool; 256] = break_table(&[
     (b'-', b'-'),
 ]);
 
+/// Indexes of CANDIDATE's groups `ten` and `ni`.
+static GROUPS: LazyLock<(usize, usize)> = LazyLock::new(|| (group_index("ten"), group_index("ni")));
+
 /// Index of a named group of CANDIDATE.
 fn group_index(name: &str) -> usize {
     CANDIDATE
@@ -192,13 +195,14 @@ impl Detector for Numbers {
         // at most three bytes before them. Chunks are counted cheaply; the regex only runs from
         // there to the next byte no candidate can contain, which gives the same matches as a
         // search over the whole text (`captures_iter` order included).
-        let mut locs = CANDIDATE.capture_locations();
-        let (ten, ni) = (group_index("ten"), group_index("ni"));
+        // Made on the first window: most notes have none.
+        let mut locs = None;
+        let (ten, ni) = *GROUPS;
         let mut pos = 0;
         let mut chunk = 0;
         let mut prev = 0;
         while chunk < b.len() {
-            let cur = digit_mask16(b, chunk).count_ones();
+            let cur = digit_count16(b, chunk);
             if prev + cur < 6 {
                 prev = cur;
                 chunk += 16;
@@ -210,7 +214,8 @@ impl Detector for Numbers {
             let end = next_break(b, from, &BREAK);
             let hay = &text[..end];
             let mut p = start;
-            while let Some(m) = CANDIDATE.captures_read_at(&mut locs, hay, p) {
+            let locs = locs.get_or_insert_with(|| CANDIDATE.capture_locations());
+            while let Some(m) = CANDIDATE.captures_read_at(locs, hay, p) {
                 if let Some((s, e)) = locs.get(ten) {
                     check_ten(text, s, e, out);
                 } else if let Some((s, e)) = locs.get(ni) {

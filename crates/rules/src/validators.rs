@@ -225,6 +225,25 @@ pub fn digit_mask16(b: &[u8], at: usize) -> u32 {
     m
 }
 
+/// The number of ASCII digits among `b[at..at + 16]` (bytes past the end are not digits):
+/// `digit_mask16(b, at).count_ones()`, computed eight bytes at a time. [`digit_bits8`] marks
+/// each digit byte with its high bit; shifted down, each byte holds 0 or 1, and multiplying by
+/// `0x0101..01` sums the eight bytes into the top byte (the sum is at most 8: no carries).
+#[inline]
+pub fn digit_count16(b: &[u8], at: usize) -> u32 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let count = |x: u64| ((digit_bits8(x) >> 7).wrapping_mul(ONES) >> 56) as u32;
+    match b.get(at..at + 16) {
+        Some(c) => {
+            let lo = u64::from_le_bytes(c[..8].try_into().expect("8 bytes"));
+            let hi = u64::from_le_bytes(c[8..].try_into().expect("8 bytes"));
+            count(lo) + count(hi)
+        }
+        // Zero padding is not a digit.
+        None => count(load8(b, at)) + count(load8(b, at + 8)),
+    }
+}
+
 /// The first index `>= from` whose byte is a break byte (`brk[byte]`), or `b.len()`.
 #[inline]
 pub fn next_break(b: &[u8], from: usize, brk: &[bool; 256]) -> usize {
@@ -279,6 +298,21 @@ pub fn digit_bits8(x: u64) -> u64 {
     ge0 & !gt9 & !x & H
 }
 
+/// For a word from [`load8`]: the high bit of each byte in `lo..=hi` (`hi` below 0x80).
+/// [`digit_bits8`] for any range: per byte of the low seven bits `a`, `a + (0x80 - lo)` has
+/// its high bit set iff `a >= lo` and `a + (0x7f - hi)` iff `a > hi` (no carries between
+/// bytes); bytes from 0x80 are excluded.
+#[inline(always)]
+pub fn range_bits8(x: u64, lo: u8, hi: u8) -> u64 {
+    const H: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    debug_assert!(lo <= hi && hi < 0x80);
+    let a = x & !H;
+    let ge = a + ONES * u64::from(0x80 - lo);
+    let gt = a + ONES * u64::from(0x7f - hi);
+    ge & !gt & !x & H
+}
+
 /// For a word from [`load8`]: the high bit of each byte equal to `c`.
 #[inline]
 pub fn eq_bits8(x: u64, c: u8) -> u64 {
@@ -289,13 +323,19 @@ pub fn eq_bits8(x: u64, c: u8) -> u64 {
 }
 
 /// Calls `f(start, true)` for every maximal run of ASCII digits in `b` and `f(i, false)` for
-/// every byte `b[i]` in `marks`, in order of position.
+/// every byte `b[i]` in `marks` (ASCII bytes), in order of position.
 #[inline(always)]
 pub fn for_digit_runs_and<const N: usize>(
     b: &[u8],
     marks: [u8; N],
     mut f: impl FnMut(usize, bool),
 ) {
+    // The smallest byte range holding the digits and the marks (for ".:", 0x2e-0x3a): eight
+    // bytes with none in it hold no digit and no mark, and are passed over after one test.
+    // (A digit run cannot continue into them, so the carry is 0 after them.)
+    let (lo, hi) = marks
+        .iter()
+        .fold((b'0', b'9'), |(l, h), &c| (l.min(c), h.max(c)));
     let mut carry = 0u64;
     let mut at = 0;
     while at < b.len() {
@@ -303,7 +343,13 @@ pub fn for_digit_runs_and<const N: usize>(
             Some(c) => u64::from_le_bytes(c.try_into().expect("8 bytes")),
             None => load8(b, at),
         };
-        let d = digit_bits8(x);
+        let r = range_bits8(x, lo, hi);
+        if r == 0 {
+            carry = 0;
+            at += 8;
+            continue;
+        }
+        let d = if N == 0 { r } else { digit_bits8(x) };
         let mut m = 0;
         for c in marks {
             m |= eq_bits8(x, c);
@@ -406,14 +452,18 @@ pub fn last_words(s: &str, n: usize) -> Vec<String> {
 /// that touch, so each scanning detector walks them once, in order.
 pub(crate) fn merge_regions(regions: &mut Vec<(usize, usize)>) {
     regions.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(regions.len());
-    for &(s, e) in regions.iter() {
-        match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
+    // In place: `regions[..kept]` is the merged list so far (it never overtakes the reading).
+    let mut kept = 0;
+    for k in 0..regions.len() {
+        let (s, e) = regions[k];
+        if kept > 0 && s <= regions[kept - 1].1 {
+            regions[kept - 1].1 = regions[kept - 1].1.max(e);
+        } else {
+            regions[kept] = (s, e);
+            kept += 1;
         }
     }
-    *regions = merged;
+    regions.truncate(kept);
 }
 
 #[cfg(test)]
@@ -422,6 +472,42 @@ mod tests {
 
     fn d(s: &str) -> Vec<u8> {
         digits_of(s).unwrap()
+    }
+
+    #[test]
+    fn digit_count16_counts_what_digit_mask16_marks() {
+        let texts: [&[u8]; 5] = [
+            b"",
+            b"0123456789abcdef0123",
+            b"a1b2c3d4e5f6g7h8i9j0 \xff/:09",
+            b"\x80\xb0\xb9\x30\x39\x2f\x3a 99",
+            b"12",
+        ];
+        for t in texts {
+            for at in 0..t.len() + 2 {
+                assert_eq!(
+                    digit_count16(t, at),
+                    digit_mask16(t, at).count_ones(),
+                    "{t:?} at {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn range_bits8_marks_the_bytes_in_range() {
+        for (lo, hi) in [(b'0', b'9'), (b'.', b':'), (0, 0x7f), (b'a', b'a')] {
+            for start in (0u32..256).step_by(8) {
+                let bytes: Vec<u8> = (start..start + 8).map(|v| v as u8).collect();
+                let x = u64::from_le_bytes(bytes[..].try_into().unwrap());
+                let want = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &v)| (lo..=hi).contains(&v))
+                    .fold(0u64, |m, (k, _)| m | 0x80 << (8 * k));
+                assert_eq!(range_bits8(x, lo, hi), want, "{lo}..={hi} from {start}");
+            }
+        }
     }
 
     #[test]
