@@ -8,6 +8,9 @@
 // end whatever happens. Prints one line per test and a closing `e2e: N passed, N failed`; exits
 // non-zero when a test failed. Saves docs/screenshot.png (desktop width: the "top trumps" post of
 // a named GP to a closed group, with its quasi-identifiers highlighted and the risk panel).
+// The file steps (photos, screenshots, documents through POST /v1/file; Tesseract reads the
+// screenshot) are reported as skipped, with a line saying why, when the binary has no such
+// endpoint; skipped steps count neither as passed nor failed.
 'use strict';
 
 const { spawn } = require('node:child_process');
@@ -33,6 +36,8 @@ const DRAFT_CANARIES = ['Pennington', '943 476 5919', '4,850', 'Top trumps', 'an
 
 // ---- a tiny sequential runner (the steps share one server, browser and page) -----------------
 const results = [];
+// Thrown by a step that cannot run here (reported as skipped, counted neither passed nor failed).
+class Skip extends Error {}
 async function step(name, fn) {
   const t0 = Date.now();
   try {
@@ -40,6 +45,11 @@ async function step(name, fn) {
     results.push({ name, ok: true });
     console.log(`ok - ${name} (${Date.now() - t0} ms)`);
   } catch (err) {
+    if (err instanceof Skip) {
+      results.push({ name, ok: true, skipped: err.message });
+      console.log(`ok - ${name} # SKIP ${err.message}`);
+      return;
+    }
     results.push({ name, ok: false });
     console.log(`not ok - ${name} (${Date.now() - t0} ms)`);
     console.log(String((err && err.stack) || err).replace(/^/gm, '    '));
@@ -124,6 +134,58 @@ async function marks(page) {
   );
 }
 
+// ---- files: photos, screenshots and documents (POST /v1/file) --------------------------------
+const FIXTURES = path.join(ROOT, 'crates/media/fixtures');
+const FILE_TIMEOUT_MS = 45000; // reading the text in a picture (Tesseract) takes a few seconds
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+async function waitFileVerdict(page, verdict) {
+  await page.waitForFunction(
+    (v) => {
+      const b = document.getElementById('verdict');
+      return document.body.dataset.view === 'file' && b.dataset.pending !== 'true' && b.dataset.verdict === v;
+    },
+    verdict,
+    { timeout: FILE_TIMEOUT_MS },
+  );
+}
+
+// The picture's displayed rectangle and natural size, and each box drawn over it.
+async function pictureLayout(page) {
+  return page.evaluate(() => {
+    const img = document.getElementById('picture-img');
+    const r = img.getBoundingClientRect();
+    const boxes = Array.from(document.querySelectorAll('#picture-boxes .region-box')).map((b) => {
+      const q = b.getBoundingClientRect();
+      return { x: q.left, y: q.top, w: q.width, h: q.height, kind: b.dataset.kind, index: b.dataset.index, label: b.getAttribute('aria-label'), cls: b.className };
+    });
+    return { img: { x: r.left, y: r.top, w: r.width, h: r.height, nw: img.naturalWidth, nh: img.naturalHeight, visible: r.width > 0 && img.complete }, boxes };
+  });
+}
+
+function assertBoxesInside(layout) {
+  const { img, boxes } = layout;
+  for (const b of boxes) {
+    const inside = b.w > 0 && b.h > 0 && b.x >= img.x - 0.5 && b.y >= img.y - 0.5 && b.x + b.w <= img.x + img.w + 0.5 && b.y + b.h <= img.y + img.h + 0.5;
+    assert.ok(inside, `box inside the picture: ${JSON.stringify({ img, box: b })}`);
+  }
+}
+
+// Groups of the file's findings: heading and the field each card shows.
+async function fileGroups(page) {
+  return page.$$eval('#file-findings .finding-group', (gs) =>
+    gs.map((g) => ({
+      key: g.dataset.group,
+      heading: g.querySelector('.group-heading').textContent,
+      cards: Array.from(g.querySelectorAll('.finding')).map((li) => ({
+        kind: li.dataset.kind,
+        field: (li.querySelector('.finding-field code') || {}).textContent || '',
+        text: li.innerText,
+      })),
+    })),
+  );
+}
+
 async function main() {
   let server = null;
   let context = null;
@@ -133,6 +195,7 @@ async function main() {
   const consoleTexts = [];
   let origin = '';
   let page = null;
+  let pageCsp = '';
 
   const cleanup = async () => {
     if (context) await context.close().catch(() => {});
@@ -194,6 +257,7 @@ async function main() {
       const response = await page.goto(server.url.href, { waitUntil: 'load' });
       assert.equal(response.status(), 200);
       const csp = response.headers()['content-security-policy'] || '';
+      pageCsp = csp;
       assert.match(csp, /default-src 'none'/, `CSP: ${csp}`);
       assert.match(csp, /script-src 'self'/, `CSP: ${csp}`);
       await page.locator('#draft').waitFor();
@@ -690,6 +754,236 @@ async function main() {
       await page.setViewportSize({ width: 1280, height: 900 });
     });
 
+    // ---- files: photos, screenshots and documents ------------------------------------------
+    // The stubbed step runs everywhere; the others need POST /v1/file in the binary under test
+    // and are skipped (saying so) when it answers 404.
+    const tmpFiles = fs.mkdtempSync(path.join(os.tmpdir(), 'clinpost-e2e-files-'));
+    let fileEndpoint = null;
+    const needFileEndpoint = async () => {
+      if (fileEndpoint === null) {
+        const res = await fetch(origin + '/v1/file', { method: 'POST' });
+        fileEndpoint = res.status;
+        await res.arrayBuffer().catch(() => {});
+      }
+      if (fileEndpoint === 404) throw new Skip('POST /v1/file answers 404: this clinpost binary has no file endpoint yet');
+    };
+    const backToText = async () => {
+      if ((await page.evaluate(() => document.body.dataset.view)) !== 'file') return;
+      await page.locator('#back-to-text').click();
+      await page.waitForFunction(() => document.body.dataset.view === 'text');
+    };
+
+    await step('file (answer stubbed): a HEIC photo without a clean copy shows the warning and the context goes with it', async () => {
+      const answer = {
+        kind: 'image', format: 'HEIC', media_type: 'image/heic', width: 64, height: 48, verdict: 'caution',
+        findings: [
+          { rule: 'MED001', name: 'gps-location', category: 'media', kind: 'gps-location', severity: 'error', confidence: 'high',
+            message: 'GPS position in EXIF', guidance: ['mdo/location-metadata'], evidence: [{ type: 'label' }], start: 0, end: 0, field: 'EXIF:GPSLatitude' },
+          { rule: 'MED007', name: 'text-in-image-unchecked', category: 'media', kind: 'text-in-image', severity: 'warning', confidence: 'low',
+            message: 'The text in the picture was not checked (see the warning); look for names, numbers and dates yourself', guidance: [], evidence: [], start: 0, end: 0 },
+        ],
+        warnings: ['the text in the picture was not checked: text in HEIC pictures cannot be read; convert it to JPEG or PNG'],
+        clean: null,
+      };
+      const requests = [];
+      await page.route('**/v1/file', async (route) => {
+        requests.push(route.request());
+        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer) });
+      });
+      try {
+        // The page shows the person's own picture from an object URL: the CSP must allow it.
+        assert.match(pageCsp, /img-src [^;]*\bblob:/, `CSP: ${pageCsp}`);
+        await page.locator('#ctx-author').fill('Dr A Jones, GP');
+        await page.locator('#file-input').setInputFiles(path.join(FIXTURES, 'gps.heic'));
+        await waitFileVerdict(page, 'caution');
+        assert.equal(await page.locator('#file-view').isVisible(), true, 'the file view shows');
+        assert.equal(await page.locator('#text-view').isVisible(), false, 'the draft is put aside');
+        assert.equal(await page.evaluate(() => document.activeElement.id), 'file-heading', 'focus moves to the file view');
+        // One multipart request: the file and the context the text check sends.
+        assert.equal(requests.length, 1);
+        const req = requests[0];
+        assert.match(req.headers()['content-type'], /^multipart\/form-data; boundary=/);
+        const body = req.postDataBuffer().toString('latin1');
+        assert.match(body, /name="file"; filename="gps\.heic"/);
+        const ctx = /name="context"\r\n\r\n([^\r]*)\r\n/.exec(body);
+        assert.ok(ctx, 'a context part');
+        assert.deepEqual(JSON.parse(ctx[1]), { author: 'Dr A Jones, GP', audience: 'public', account: 'named' });
+        // The warning, and why there is no clean copy.
+        assert.match(await page.locator('#file-warnings').innerText(), /The text in the picture was not checked: text in HEIC pictures cannot be read/);
+        assert.equal(await page.locator('#download-clean').isVisible(), false, 'no download without a clean copy');
+        assert.match(await page.locator('#clean').innerText(), /cannot write a clean copy of a HEIC picture/);
+        assert.match(await page.locator('#verdict').innerText(), /Caution/);
+        // Findings grouped by where they are; no boxes (nothing was read in the picture).
+        const groups = await fileGroups(page);
+        assert.deepEqual(groups.map((g) => g.key), ['label:EXIF metadata', 'file'], JSON.stringify(groups));
+        assert.equal(groups[0].cards[0].field, 'EXIF:GPSLatitude');
+        assert.equal(await page.locator('#picture-boxes .region-box').count(), 0);
+        // The browser cannot show HEIC: said, not a broken image.
+        await page.waitForFunction(() => /cannot show HEIC/.test(document.getElementById('picture-caption').textContent) || document.getElementById('picture').hidden);
+        // Back to the draft: the text view, its verdict and the draft as it was.
+        const draft = await page.locator('#draft').inputValue();
+        await backToText();
+        assert.equal(await page.locator('#draft').inputValue(), draft);
+        assert.equal(await page.evaluate(() => document.activeElement.id), 'draft', 'focus back in the draft');
+        await waitVerdict(page, 'do-not-post', 'do not post');
+        assert.equal(await page.locator('#file-results').isVisible(), false);
+      } finally {
+        await page.unroute('**/v1/file');
+        await page.locator('#ctx-author').fill('');
+      }
+    });
+
+    await step('file: dropping a screenshot shows it with a box over each identifier found in it; do not post', async () => {
+      await needFileEndpoint();
+      const data = fs.readFileSync(path.join(FIXTURES, 'report.png')).toString('base64');
+      const dataTransfer = await page.evaluateHandle(([b64, name]) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], name, { type: 'image/png' }));
+        return dt;
+      }, [data, 'report.png']);
+      await page.dispatchEvent('#draft', 'dragenter', { dataTransfer });
+      await page.dispatchEvent('#draft', 'dragover', { dataTransfer });
+      assert.equal(await page.locator('#drop-overlay').isVisible(), true, 'the drop zone shows while dragging');
+      await page.dispatchEvent('#drop-overlay', 'drop', { dataTransfer });
+      assert.equal(await page.locator('#drop-overlay').isVisible(), false);
+      await dataTransfer.dispose();
+      await waitFileVerdict(page, 'do-not-post');
+      await page.waitForFunction(() => {
+        const img = document.getElementById('picture-img');
+        return img.complete && img.naturalWidth > 0 && document.querySelectorAll('#picture-boxes .region-box').length >= 3;
+      });
+      const layout = await pictureLayout(page);
+      assert.equal(layout.img.nw, 720, 'the picture is the dropped file');
+      assert.ok(layout.img.visible && layout.img.w > 100, JSON.stringify(layout.img));
+      assert.ok(layout.boxes.length >= 3, `boxes: ${layout.boxes.length}`);
+      assertBoxesInside(layout);
+      const kinds = layout.boxes.map((b) => b.kind);
+      const wanted = ['person-name', 'date-of-birth', 'nhs-number', 'hospital-number'].filter((k) => kinds.includes(k));
+      assert.ok(wanted.length >= 3, `boxes over the name, DOB, NHS and hospital numbers: ${kinds.join(', ')}`);
+      assert.ok(layout.boxes.every((b) => /cat-identifier/.test(b.cls)), 'coloured as identifiers');
+      assert.ok(layout.boxes.every((b) => /^Box \d+: Identifier, /.test(b.label)), 'each box is labelled');
+      // The NHS number's box sits where the server found it, scaled to the displayed size.
+      const nhs = await page.evaluate(() => {
+        const b = document.querySelector('#picture-boxes .region-box[data-kind="nhs-number"]');
+        return b ? Number(b.dataset.index) : -1;
+      });
+      assert.ok(nhs >= 0, 'an NHS number box');
+      // Each box leads to its finding and back, by keyboard.
+      const first = page.locator('#picture-boxes .region-box').first();
+      const index = await first.getAttribute('data-index');
+      await first.focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'file-finding-' + index, 'Enter on a box moves to its finding');
+      assert.match(await page.locator('#file-finding-' + index).getAttribute('class'), /is-current/);
+      assert.match(await page.locator('#file-finding-' + index).innerText(), /box \d+ on the picture/);
+      await page.locator('#file-finding-' + index + ' .show-box-btn').click();
+      assert.equal(await page.evaluate(() => document.activeElement.dataset.index), index, '"Show on the picture" moves to the box');
+      // Verdict and list.
+      assert.match(await page.locator('#verdict').innerText(), /Do not post/);
+      assert.match(await page.locator('#verdict-meta').innerText(), /PNG picture, 720 \u00d7 380 pixels/);
+      const groups = await fileGroups(page);
+      assert.equal(groups[0].key, 'picture', 'text in the picture first');
+      assert.ok(groups[0].cards.length >= 3);
+      // The boxes stay on the words when the page is resized.
+      const ratios = (l) => l.boxes.map((b) => [(b.x - l.img.x) / l.img.w, (b.y - l.img.y) / l.img.h, b.w / l.img.w]);
+      const before = ratios(layout);
+      await page.setViewportSize({ width: 820, height: 900 });
+      const after = await pictureLayout(page);
+      assert.ok(Math.abs(after.img.w - layout.img.w) > 20, `the picture was resized: ${layout.img.w} -> ${after.img.w}`);
+      assertBoxesInside(after);
+      ratios(after).forEach((r, i) => r.forEach((v, j) => assert.ok(Math.abs(v - before[i][j]) < 0.01, `box ${i} moved with the picture: ${before[i]} vs ${r}`)));
+      await page.setViewportSize({ width: 1280, height: 900 });
+    });
+
+    await step('file: the clean copy of the screenshot downloads as report-clean.png, a PNG', async () => {
+      await needFileEndpoint();
+      assert.match(await page.locator('#clean-what').innerText(), /a new PNG with black boxes over what was found and no metadata/);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-clean').click()]);
+      assert.equal(download.suggestedFilename(), 'report-clean.png');
+      const saved = await download.path();
+      const bytes = fs.readFileSync(saved);
+      assert.deepEqual(Array.from(bytes.subarray(0, 8)), PNG_SIGNATURE, 'starts with the PNG signature');
+      assert.ok(!bytes.equals(fs.readFileSync(path.join(FIXTURES, 'report.png'))), 'not the original');
+      // Nothing of the file is kept in the page's storage.
+      const stored = await page.evaluate(() => Object.keys(window.localStorage));
+      assert.deepEqual(stored, ['clinpost.context.v1']);
+    });
+
+    await step('file: a phone photo lists its GPS position with the field it is in', async () => {
+      await needFileEndpoint();
+      await page.locator('#pick-another').waitFor();
+      await page.locator('#file-input').setInputFiles(path.join(FIXTURES, 'phone.jpg'));
+      await waitFileVerdict(page, 'do-not-post');
+      const groups = await fileGroups(page);
+      const gps = groups.flatMap((g) => g.cards.map((c) => ({ ...c, group: g.heading }))).find((c) => c.kind === 'gps-location');
+      assert.ok(gps, JSON.stringify(groups));
+      assert.equal(gps.field, 'EXIF:GPSLatitude');
+      assert.match(gps.group, /^EXIF metadata/);
+      assert.match(gps.text, /GPS position/);
+      assert.match(gps.text, /Where: EXIF:GPSLatitude/);
+      assert.match(await page.locator('#clean-what').innerText(), /the same picture without its metadata/);
+      assert.equal(await page.locator('#download-clean').isVisible(), true);
+    });
+
+    await step('file: a Word letter lists its findings by part; the clean copy is a DOCX', async () => {
+      await needFileEndpoint();
+      await page.locator('#file-input').setInputFiles(path.join(FIXTURES, 'clinic-letter.docx'));
+      await waitFileVerdict(page, 'do-not-post');
+      assert.equal(await page.locator('#picture').isVisible(), false, 'no picture for a document');
+      assert.match(await page.locator('#doc-card').innerText(), /Word document \(DOCX\): \d+ findings in \d+ parts/);
+      const groups = await fileGroups(page);
+      const headings = groups.map((g) => g.heading);
+      assert.ok(groups.length >= 3, headings.join(' | '));
+      for (const h of ['Document properties', 'Comments', 'Tracked changes']) {
+        assert.ok(headings.some((x) => x.startsWith(h)), `a "${h}" group: ${headings.join(' | ')}`);
+      }
+      for (const g of groups) for (const c of g.cards) assert.match(c.field, /^DOCX:/, `each finding names its part: ${JSON.stringify(c)}`);
+      assert.equal(new Set(groups.map((g) => g.key)).size, groups.length, 'one group per part');
+      assert.match(await page.locator('#clean-what').innerText(), /comments removed, tracked changes accepted, properties blanked/);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-clean').click()]);
+      assert.equal(download.suggestedFilename(), 'clinic-letter-clean.docx');
+      const bytes = fs.readFileSync(await download.path());
+      assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'a zip (DOCX) file');
+    });
+
+    await step('file: a text file named .png is refused with the formats clinpost reads (415)', async () => {
+      await needFileEndpoint();
+      const fake = path.join(tmpFiles, 'notes.png');
+      fs.writeFileSync(fake, 'Seen today, all well. This is text, not a picture.\n');
+      const errorsBefore = consoleErrors.length;
+      await page.locator('#file-input').setInputFiles(fake);
+      await waitFileVerdict(page, 'error');
+      assert.equal(await page.locator('#verdict').getAttribute('data-status'), '415');
+      assert.match(await page.locator('#verdict').innerText(), /clinpost reads JPEG, PNG, WebP, HEIC, DOCX and DICOM files/);
+      assert.equal(await page.locator('#picture').isVisible(), false);
+      assert.equal(await page.locator('#file-results').isVisible(), false);
+      // The browser logs the 415 it was sent on purpose; that one is expected.
+      consoleErrors.splice(errorsBefore).filter((e) => !/status of 415/.test(e)).forEach((e) => consoleErrors.push(e));
+    });
+
+    await step('file view at phone width (390x844): the picture and its boxes fit, no horizontal scroll', async () => {
+      await needFileEndpoint();
+      await page.setViewportSize({ width: 390, height: 844 });
+      try {
+        await page.locator('#file-input').setInputFiles(path.join(FIXTURES, 'report.png'));
+        await waitFileVerdict(page, 'do-not-post');
+        await page.waitForFunction(() => document.getElementById('picture-img').complete && document.querySelectorAll('#picture-boxes .region-box').length >= 3);
+        const layout = await pictureLayout(page);
+        assertBoxesInside(layout);
+        const page_ = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+        assert.ok(page_.scrollWidth <= page_.clientWidth, `no horizontal scroll: ${JSON.stringify(page_)}`);
+        assert.ok(layout.img.x >= 0 && layout.img.x + layout.img.w <= page_.clientWidth, `the picture fits: ${JSON.stringify(layout.img)}`);
+        const buttons = await page.$$eval('#file-view button:not(.region-box), #clean button', (bs) => bs.filter((b) => b.offsetParent).map((b) => b.getBoundingClientRect().height));
+        assert.ok(buttons.every((h) => h >= 40), `buttons are easy to tap: ${buttons}`);
+        await backToText();
+        await waitVerdict(page, 'do-not-post', 'do not post');
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
+    });
+    fs.rmSync(tmpFiles, { recursive: true, force: true });
+
     await step('the page made no request to any other origin, no console errors, no draft text in the console', async () => {
       assert.deepEqual(foreign, [], `requests to other origins: ${foreign.join(', ')}`);
       assert.deepEqual(consoleErrors, [], `console errors: ${consoleErrors.join(' | ')}`);
@@ -705,8 +999,10 @@ async function main() {
     await cleanup();
   }
 
-  const passed = results.filter((r) => r.ok).length;
-  const failed = results.length - passed;
+  const skipped = results.filter((r) => r.skipped);
+  const passed = results.filter((r) => r.ok && !r.skipped).length;
+  const failed = results.filter((r) => !r.ok).length;
+  if (skipped.length) console.log(`e2e: ${skipped.length} skipped (${[...new Set(skipped.map((r) => r.skipped))].join('; ')})`);
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
 }

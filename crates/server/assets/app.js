@@ -118,6 +118,7 @@
     guidance: new Map(), // guidance id -> {id, source, summary}
     lastAnnounced: '',
     currentIndex: -1,
+    mode: 'text', // 'text': the draft; 'file': a photo or document (see "files" below)
   };
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -627,6 +628,7 @@
   }
 
   function renderVerdict(meta) {
+    if (state.mode === 'file') return; // the banner speaks for the file; the text view redraws it on return
     const v = VERDICTS[state.verdict] ? state.verdict : 'caution';
     el.verdict.dataset.verdict = state.verdict === 'empty' ? 'empty' : v;
     el.verdictTitle.textContent = VERDICTS[v].title;
@@ -635,6 +637,7 @@
   }
 
   function renderError(message) {
+    if (state.mode === 'file') return;
     el.verdict.dataset.verdict = 'error';
     el.verdictTitle.textContent = 'Could not check this draft';
     el.verdictText.textContent =
@@ -665,113 +668,123 @@
     const openRules = new Set(
       Array.from(el.findings.querySelectorAll('details[open]')).map((d) => d.closest('.finding').dataset.rule),
     );
-    const items = [];
-    state.findings.forEach((f, index) => {
-      const li = el.template.content.firstElementChild.cloneNode(true);
-      const cat = categoryClass(f.category);
-      li.classList.add(cat);
-      li.dataset.index = String(index);
-      li.dataset.rule = f.rule || '';
-      li.dataset.kind = f.kind || '';
-      li.dataset.category = f.category || '';
+    const items = state.findings.map((f, index) => {
+      const li = findingCard(f, index, text, openRules, 'finding-msg-');
       if (index === state.currentIndex) li.classList.add('is-current');
-      const rule = state.rules.get(f.rule);
-
-      const badge = li.querySelector('.badge');
-      badge.classList.add(cat);
-      badge.textContent = CATEGORY_LABELS[f.category] || f.category;
-      const sev = li.querySelector('.severity');
-      sev.dataset.severity = f.severity;
-      sev.textContent = SEVERITY_LABELS[f.severity] || f.severity;
-      li.querySelector('.confidence').textContent = (f.confidence || 'unknown') + ' confidence';
-      li.querySelector('.rule-code').textContent = f.rule + (f.name ? ' ' + f.name : '');
-
-      const msgId = 'finding-msg-' + index;
-      const msg = li.querySelector('.finding-message');
-      msg.id = msgId;
-      msg.textContent = f.message;
-
-      const excerpt = li.querySelector('.finding-excerpt');
-      if (hasSpan(f, text)) {
-        const { start, end } = span(f);
-        li.querySelector('.excerpt').textContent = text.slice(start, end);
-        const where = Number.isInteger(f.line) ? ' Line ' + f.line + (Number.isInteger(f.column) ? ', column ' + f.column : '') + '.' : '';
-        if (where) excerpt.appendChild(node('span', 'where', where));
-      } else {
-        excerpt.hidden = true;
-      }
-
-      li.querySelector('.finding-why').textContent = rule && rule.summary ? 'Why it matters: ' + rule.summary : '';
-
-      // Guidance: the sources on the card, the full citations with the rule's docs.
-      const guidance = (f.guidance || []).map((id) => (typeof id === 'object' && id ? id : guidanceFor(id)));
-      const citeLine = li.querySelector('.cites');
-      if (guidance.length) {
-        citeLine.appendChild(node('span', 'cites-label', guidance.length === 1 ? 'Guidance: ' : 'Guidance cited: '));
-        citeLine.appendChild(document.createTextNode(guidance.map((g) => g.source || g.id).join('; ')));
-      }
-      const cites = li.querySelector('.citations');
-      for (const g of guidance) {
-        const c = node('li');
-        c.appendChild(node('span', 'citation-source', g.source || 'Guidance'));
-        c.appendChild(document.createTextNode(': ' + (g.summary || g.id) + ' '));
-        c.appendChild(node('span', 'citation-id', g.id));
-        cites.appendChild(c);
-      }
-
-      li.querySelector('.evidence').textContent = evidenceText(f.evidence);
-
-      const details = li.querySelector('.rule-docs');
-      details.querySelector('summary').textContent =
-        'More about ' + f.rule + (rule && rule.name ? ' (' + rule.name + ')' : '') + (guidance.length ? ' and its guidance' : '');
-      if (rule && rule.docs) details.querySelector('.docs').appendChild(renderMarkdown(rule.docs));
-      else details.querySelector('.docs').remove();
-      if (!guidance.length) {
-        details.querySelector('.guidance-heading').remove();
-        cites.remove();
-      }
-      if (!(rule && rule.docs) && !guidance.length) details.remove();
-      else if (openRules.has(f.rule)) details.open = true;
-
-      const actions = li.querySelector('.finding-actions');
-      const show = li.querySelector('.show-btn');
-      show.setAttribute('aria-describedby', msgId);
-      if (!hasSpan(f, text)) show.remove();
-      else show.addEventListener('click', () => selectFinding(index));
-      if (f.fix && typeof f.fix.replacement === 'string') {
-        if (f.fix.applicability === 'display-only') {
-          actions.appendChild(node('span', 'fix-note', 'Suggestion: ' + (f.fix.replacement || 'remove it') + ' (rewrite it yourself)'));
-        } else if (hasSpan(f, text)) {
-          const btn = node('button', 'btn btn-fix fix-btn');
-          btn.type = 'button';
-          btn.dataset.index = String(index);
-          const what = f.fix.replacement === '' ? 'Remove it' : 'Replace with \u201c' + f.fix.replacement + '\u201d';
-          btn.textContent = what;
-          btn.setAttribute('aria-describedby', msgId);
-          btn.addEventListener('click', () => applyFix(index));
-          actions.prepend(btn);
-          if (f.fix.applicability === 'unsafe') {
-            actions.appendChild(node('span', 'fix-note', 'Changes the meaning: read it after.'));
-          }
-        }
-      }
-      items.push(li);
+      return li;
     });
     el.findings.replaceChildren(...items);
     el.findingsEmpty.hidden = items.length > 0;
     el.findingsEmpty.textContent = state.verdict === 'empty' ? 'No draft yet.' : 'No findings.';
     el.findingsCount.textContent = items.length ? String(items.length) : '';
 
-    const counts = {};
-    for (const f of state.findings) counts[f.category] = (counts[f.category] || 0) + 1;
-    for (const c of document.querySelectorAll('[data-count]')) {
-      const n = counts[c.dataset.count] || 0;
-      c.textContent = n ? '(' + n + ')' : '';
-    }
+    if (state.mode !== 'file') updateLegendCounts(state.findings);
     el.applyAll.disabled = !state.findings.some((f) => f.fix && f.fix.applicability === 'safe' && hasSpan(f, text));
     el.safeText.textContent = state.fixed;
     el.copySafe.disabled = !state.fixed;
     restoreFocus(focusInfo);
+  }
+
+  function updateLegendCounts(findings) {
+    const counts = {};
+    for (const f of findings) counts[f.category] = (counts[f.category] || 0) + 1;
+    for (const c of document.querySelectorAll('[data-count]')) {
+      const n = counts[c.dataset.count] || 0;
+      c.textContent = n ? '(' + n + ')' : '';
+    }
+  }
+
+  // One finding's card: message, rule, confidence, why it matters, guidance, evidence; the
+  // "show" and fix buttons when the finding has a span in `text` (text findings only).
+  function findingCard(f, index, text, openRules, idPrefix) {
+    const li = el.template.content.firstElementChild.cloneNode(true);
+    const cat = categoryClass(f.category);
+    li.classList.add(cat);
+    li.dataset.index = String(index);
+    li.dataset.rule = f.rule || '';
+    li.dataset.kind = f.kind || '';
+    li.dataset.category = f.category || '';
+    const rule = state.rules.get(f.rule);
+
+    const badge = li.querySelector('.badge');
+    badge.classList.add(cat);
+    badge.textContent = CATEGORY_LABELS[f.category] || f.category;
+    const sev = li.querySelector('.severity');
+    sev.dataset.severity = f.severity;
+    sev.textContent = SEVERITY_LABELS[f.severity] || f.severity;
+    li.querySelector('.confidence').textContent = (f.confidence || 'unknown') + ' confidence';
+    li.querySelector('.rule-code').textContent = f.rule + (f.name ? ' ' + f.name : '');
+
+    const msgId = idPrefix + index;
+    const msg = li.querySelector('.finding-message');
+    msg.id = msgId;
+    msg.textContent = f.message;
+
+    const excerpt = li.querySelector('.finding-excerpt');
+    if (hasSpan(f, text)) {
+      const { start, end } = span(f);
+      li.querySelector('.excerpt').textContent = text.slice(start, end);
+      const where = Number.isInteger(f.line) ? ' Line ' + f.line + (Number.isInteger(f.column) ? ', column ' + f.column : '') + '.' : '';
+      if (where) excerpt.appendChild(node('span', 'where', where));
+    } else {
+      excerpt.hidden = true;
+    }
+
+    li.querySelector('.finding-why').textContent = rule && rule.summary ? 'Why it matters: ' + rule.summary : '';
+
+    // Guidance: the sources on the card, the full citations with the rule's docs.
+    const guidance = (f.guidance || []).map((id) => (typeof id === 'object' && id ? id : guidanceFor(id)));
+    const citeLine = li.querySelector('.cites');
+    if (guidance.length) {
+      citeLine.appendChild(node('span', 'cites-label', guidance.length === 1 ? 'Guidance: ' : 'Guidance cited: '));
+      citeLine.appendChild(document.createTextNode(guidance.map((g) => g.source || g.id).join('; ')));
+    }
+    const cites = li.querySelector('.citations');
+    for (const g of guidance) {
+      const c = node('li');
+      c.appendChild(node('span', 'citation-source', g.source || 'Guidance'));
+      c.appendChild(document.createTextNode(': ' + (g.summary || g.id) + ' '));
+      c.appendChild(node('span', 'citation-id', g.id));
+      cites.appendChild(c);
+    }
+
+    li.querySelector('.evidence').textContent = evidenceText(f.evidence);
+
+    const details = li.querySelector('.rule-docs');
+    details.querySelector('summary').textContent =
+      'More about ' + f.rule + (rule && rule.name ? ' (' + rule.name + ')' : '') + (guidance.length ? ' and its guidance' : '');
+    if (rule && rule.docs) details.querySelector('.docs').appendChild(renderMarkdown(rule.docs));
+    else details.querySelector('.docs').remove();
+    if (!guidance.length) {
+      details.querySelector('.guidance-heading').remove();
+      cites.remove();
+    }
+    if (!(rule && rule.docs) && !guidance.length) details.remove();
+    else if (openRules.has(f.rule)) details.open = true;
+
+    const actions = li.querySelector('.finding-actions');
+    const show = li.querySelector('.show-btn');
+    show.setAttribute('aria-describedby', msgId);
+    if (!hasSpan(f, text)) show.remove();
+    else show.addEventListener('click', () => selectFinding(index));
+    if (f.fix && typeof f.fix.replacement === 'string') {
+      if (f.fix.applicability === 'display-only') {
+        actions.appendChild(node('span', 'fix-note', 'Suggestion: ' + (f.fix.replacement || 'remove it') + ' (rewrite it yourself)'));
+      } else if (hasSpan(f, text)) {
+        const btn = node('button', 'btn btn-fix fix-btn');
+        btn.type = 'button';
+        btn.dataset.index = String(index);
+        const what = f.fix.replacement === '' ? 'Remove it' : 'Replace with \u201c' + f.fix.replacement + '\u201d';
+        btn.textContent = what;
+        btn.setAttribute('aria-describedby', msgId);
+        btn.addEventListener('click', () => applyFix(index));
+        actions.prepend(btn);
+        if (f.fix.applicability === 'unsafe') {
+          actions.appendChild(node('span', 'fix-note', 'Changes the meaning: read it after.'));
+        }
+      }
+    }
+    return li;
   }
 
   // Keep keyboard focus in a sensible place when the list is rebuilt.
@@ -819,6 +832,7 @@
   // after a moment, so that fast answers do not make the banner flicker.
   let pendingTimer = 0;
   function setPending(on) {
+    if (state.mode === 'file') return; // the file check owns the banner meanwhile
     el.verdict.dataset.pending = on ? 'true' : 'false';
     el.verdict.setAttribute('aria-busy', on ? 'true' : 'false');
     window.clearTimeout(pendingTimer);
@@ -880,7 +894,7 @@
       if (state.currentIndex >= state.findings.length) state.currentIndex = -1;
       setPending(false);
       render(summaryLine(ms));
-      if (state.verdict !== state.lastAnnounced) {
+      if (state.mode !== 'file' && state.verdict !== state.lastAnnounced) {
         state.lastAnnounced = state.verdict;
         const r = riskOf();
         const riskNote = r && r.verdict !== 'ok' && RISK_LEVELS[r.level] ? ' Risk of recognition: ' + levelWords(r.level) + '.' : '';
@@ -893,8 +907,10 @@
       state.risk = null;
       renderRisk();
       renderError(err && err.message ? err.message : String(err));
-      state.lastAnnounced = 'error';
-      announce('Could not check the draft.');
+      if (state.mode !== 'file') {
+        state.lastAnnounced = 'error';
+        announce('Could not check the draft.');
+      }
     } finally {
       if (state.controller === controller && seq === state.seq) state.controller = null;
     }
@@ -1203,10 +1219,730 @@
     }
   }
 
+  // ---- files: photos, screenshots and documents ------------------------------------------------
+  // A dropped or picked file goes to POST /v1/file (multipart) with the same context as the
+  // draft. The picture is shown from an object URL of the person's own file (never sent anywhere
+  // but this server); the boxes over it are positioned in percent of the picture's natural size,
+  // so they stay on the words at any width. Nothing of the file is logged or stored.
+  const FILE_LIMIT = 32 * 1024 * 1024;
+  const FILE_VERDICTS = {
+    ok: {
+      title: 'OK to post',
+      text: 'Nothing found in this file that could identify a patient. Look at it once more as the patient would.',
+    },
+    caution: {
+      title: 'Caution: review before posting',
+      text: 'Something in this file could narrow down who this is, or could not be checked. Look at each finding below.',
+    },
+    'do-not-post': {
+      title: 'Do not post',
+      text: 'This file could identify a patient. Do not post it as it is.',
+    },
+  };
+  const FORMAT_WORDS = {
+    JPEG: 'JPEG picture',
+    PNG: 'PNG picture',
+    WebP: 'WebP picture',
+    HEIC: 'HEIC picture',
+    DOCX: 'Word document (DOCX)',
+    DICOM: 'DICOM file',
+  };
+  // Document and metadata parts, by the first segment of a finding's `field`.
+  const PART_LABELS = {
+    core: 'Document properties',
+    app: 'Document properties',
+    custom: 'Document properties',
+    comment: 'Comments',
+    comments: 'Comments',
+    revision: 'Tracked changes',
+    deleted: 'Tracked changes',
+    people: 'Reviewers',
+    'alt-text': 'Alternative text of pictures',
+    body: 'Body text',
+    document: 'Body text',
+    header: 'Headers',
+    headers: 'Headers',
+    footer: 'Footers',
+    footers: 'Footers',
+    footnotes: 'Footnotes',
+    endnotes: 'Endnotes',
+    EXIF: 'EXIF metadata',
+    XMP: 'XMP metadata',
+    IPTC: 'IPTC metadata',
+    ICC: 'Colour profile',
+    PNG: 'PNG text chunks',
+    WebP: 'WebP metadata',
+    HEIC: 'HEIC metadata',
+  };
+
+  const files = {
+    file: null, // the File being shown
+    url: '', // its object URL (for the picture)
+    result: null, // the server's answer
+    controller: null,
+    seq: 0,
+    timer: 0,
+    current: -1, // index of the finding picked on the picture or in the list
+    dragDepth: 0,
+    pictureFailed: false, // the browser could not show the picture
+  };
+
+  function fileEl(id) {
+    return document.getElementById(id);
+  }
+
+  Object.assign(el, {
+    paneEdit: fileEl('pane-edit'),
+    textView: fileEl('text-view'),
+    fileView: fileEl('file-view'),
+    textResults: fileEl('text-results'),
+    fileResults: fileEl('file-results'),
+    pickFile: fileEl('pick-file'),
+    pickAnother: fileEl('pick-another'),
+    backToText: fileEl('back-to-text'),
+    fileInput: fileEl('file-input'),
+    fileHeading: fileEl('file-heading'),
+    fileName: fileEl('file-name'),
+    fileStatus: fileEl('file-status'),
+    fileStatusText: fileEl('file-status-text'),
+    picture: fileEl('picture'),
+    pictureFrame: fileEl('picture-frame'),
+    pictureImg: fileEl('picture-img'),
+    pictureBoxes: fileEl('picture-boxes'),
+    pictureCaption: fileEl('picture-caption'),
+    docCard: fileEl('doc-card'),
+    docText: fileEl('doc-text'),
+    dropOverlay: fileEl('drop-overlay'),
+    fileWarnings: fileEl('file-warnings'),
+    clean: fileEl('clean'),
+    cleanWhat: fileEl('clean-what'),
+    cleanNote: fileEl('clean-note'),
+    downloadClean: fileEl('download-clean'),
+    checkClean: fileEl('check-clean'),
+    fileFindings: fileEl('file-findings'),
+    fileFindingsHeading: fileEl('file-findings-heading'),
+    fileFindingsCount: fileEl('file-findings-count'),
+    fileFindingsHelp: fileEl('file-findings-help'),
+    fileFindingsEmpty: fileEl('file-findings-empty'),
+  });
+
+  function sizeWords(bytes) {
+    if (bytes < 1024) return plural(bytes, 'byte');
+    if (bytes < 1024 * 1024) return Math.max(1, Math.round(bytes / 1024)) + ' KB';
+    return (bytes / (1024 * 1024)).toFixed(1) + ' MB';
+  }
+
+  // The picture may be shown before the server answers when the file says it is one; the
+  // server decides by content in the end.
+  function looksLikePicture(file) {
+    return /^image\//.test(file.type || '') || /\.(jpe?g|png|webp|heic|heif|gif|bmp)$/i.test(file.name || '');
+  }
+
+  function regionOf(f) {
+    const r = f && f.region;
+    if (!r || typeof r !== 'object') return null;
+    const ok = ['x', 'y', 'w', 'h'].every((k) => typeof r[k] === 'number' && Number.isFinite(r[k]));
+    return ok && r.w > 0 && r.h > 0 ? r : null;
+  }
+
+  function setView(mode) {
+    state.mode = mode;
+    const file = mode === 'file';
+    el.textView.hidden = file;
+    el.fileView.hidden = !file;
+    el.textResults.hidden = file;
+    el.fileResults.hidden = !file;
+    document.body.dataset.view = mode;
+    el.paneEdit.setAttribute('aria-labelledby', file ? 'file-heading' : 'draft-heading');
+  }
+
+  function openPicker() {
+    el.fileInput.value = '';
+    el.fileInput.click();
+  }
+
+  function onFileInput() {
+    const list = el.fileInput.files;
+    if (list && list.length) chooseFile(list[0], list.length);
+    el.fileInput.value = ''; // the same file can be picked again
+  }
+
+  function chooseFile(file, count) {
+    window.clearTimeout(files.timer);
+    if (files.controller) files.controller.abort();
+    files.controller = null;
+    if (files.url) URL.revokeObjectURL(files.url);
+    files.url = '';
+    files.file = file;
+    files.result = null;
+    files.current = -1;
+    files.pictureFailed = false;
+    el.pictureFrame.hidden = false;
+    setView('file');
+    el.fileName.replaceChildren(node('span', 'file-name-text', file.name || 'Unnamed file'));
+    el.fileName.appendChild(document.createTextNode(' \u00b7 ' + sizeWords(file.size)));
+    if (count > 1) el.fileName.appendChild(document.createTextNode(' \u00b7 the first of ' + count + ' files'));
+    el.pictureBoxes.replaceChildren();
+    el.pictureCaption.textContent = '';
+    el.picture.hidden = true;
+    el.docCard.hidden = true;
+    el.pictureImg.removeAttribute('src');
+    el.pictureImg.alt = 'The picture you chose';
+    if (looksLikePicture(file)) {
+      files.url = URL.createObjectURL(file);
+      el.pictureImg.src = files.url;
+      el.picture.hidden = false;
+    }
+    el.fileHeading.focus({ preventScroll: false });
+    checkFile();
+  }
+
+  function resetFileResults() {
+    el.fileWarnings.replaceChildren();
+    el.fileWarnings.hidden = true;
+    el.clean.hidden = true;
+    el.fileFindings.replaceChildren();
+    el.fileFindingsCount.textContent = '';
+    el.fileFindingsEmpty.hidden = true;
+    el.pictureBoxes.replaceChildren();
+    updateLegendCounts([]);
+  }
+
+  function setFilePending(on, message) {
+    el.verdict.dataset.pending = on ? 'true' : 'false';
+    el.verdict.setAttribute('aria-busy', on ? 'true' : 'false');
+    el.verdict.classList.remove('is-checking');
+    el.fileStatus.hidden = !on;
+    el.fileView.setAttribute('aria-busy', on ? 'true' : 'false');
+    if (on) el.fileStatusText.textContent = message;
+  }
+
+  function scheduleFileCheck(delay) {
+    window.clearTimeout(files.timer);
+    files.timer = window.setTimeout(checkFile, delay);
+  }
+
+  async function checkFile() {
+    window.clearTimeout(files.timer);
+    const file = files.file;
+    if (!file || state.mode !== 'file') return;
+    if (files.controller) files.controller.abort();
+    const seq = ++files.seq;
+    resetFileResults();
+    const picture = looksLikePicture(file);
+    el.verdict.dataset.verdict = 'empty';
+    el.verdictTitle.textContent = 'Checking the file\u2026';
+    el.verdictText.textContent = 'The clinpost program on this computer is reading it.';
+    el.verdictMeta.textContent = '';
+    setFilePending(true, 'Checking ' + (file.name || 'the file') + '\u2026' + (picture ? ' Reading the text in a picture can take a few seconds.' : ''));
+    announce('Checking the file.');
+    if (file.size > FILE_LIMIT) {
+      showFileError(413, null);
+      return;
+    }
+    const controller = new AbortController();
+    files.controller = controller;
+    const body = new FormData();
+    body.append('file', file, file.name || 'file');
+    body.append('context', JSON.stringify(readContext()));
+    const t0 = performance.now();
+    try {
+      const response = await fetch('/v1/file', {
+        method: 'POST',
+        headers: { accept: 'application/json' },
+        body,
+        signal: controller.signal,
+      });
+      if (seq !== files.seq) return;
+      if (!response.ok) {
+        let error = null;
+        try {
+          const b = await response.json();
+          if (b && b.error && typeof b.error === 'object') error = b.error;
+        } catch (_) {
+          /* not JSON */
+        }
+        if (seq !== files.seq) return;
+        showFileError(response.status, error);
+        return;
+      }
+      const result = await response.json();
+      if (seq !== files.seq) return;
+      files.result = result && typeof result === 'object' ? result : {};
+      renderFileResult(Math.max(1, Math.round(performance.now() - t0)));
+    } catch (err) {
+      if (err && err.name === 'AbortError') return;
+      if (seq !== files.seq) return;
+      showFileError(0, null);
+    } finally {
+      if (files.controller === controller) files.controller = null;
+    }
+  }
+
+  function showFileError(status, error) {
+    const message = error && typeof error.message === 'string' ? error.message : '';
+    let title = 'Could not check this file';
+    let text;
+    if (status === 415) {
+      title = 'Cannot check this kind of file';
+      text = 'clinpost reads JPEG, PNG, WebP, HEIC, DOCX and DICOM files, and this file is none of these.';
+    } else if (status === 413) {
+      title = 'This file is too large';
+      text = 'clinpost checks files up to 32 MB; this one is ' + sizeWords(files.file ? files.file.size : 0) + '.';
+    } else if (status === 422) {
+      title = 'Could not read this file';
+      text = 'It is damaged, cut short or too large to open' + (message ? ': ' + message : '.');
+    } else if (status === 408) {
+      text = 'Checking it took too long' + (message ? ': ' + message : '.') + ' Try a smaller file.';
+    } else if (status === 404) {
+      text = 'This clinpost server cannot check files. Update clinpost and start `clinpost serve` again.';
+    } else if (status === 0) {
+      text = 'The local clinpost server did not answer. Is `clinpost serve` still running?';
+    } else {
+      text = (message || 'the server answered ' + status) + '.';
+    }
+    setFilePending(false);
+    el.picture.hidden = true;
+    el.docCard.hidden = true;
+    el.fileFindingsEmpty.hidden = true;
+    el.fileResults.hidden = true;
+    el.verdict.dataset.verdict = 'error';
+    el.verdict.dataset.status = String(status);
+    el.verdictTitle.textContent = title;
+    el.verdictText.textContent = text;
+    el.verdictMeta.textContent = '';
+    announce(title + '. ' + text);
+  }
+
+  function groupOf(f) {
+    if (regionOf(f)) return { key: 'picture', label: 'Text in the picture' };
+    const field = typeof f.field === 'string' ? f.field.trim() : '';
+    if (!field) return { key: 'file', label: 'The file as a whole' };
+    const parts = field.split(':');
+    let i = 0;
+    if (parts[0] === 'DICOM') {
+      return { key: 'dicom', label: 'DICOM header' };
+    }
+    if (parts[0] === 'DOCX') i = 1;
+    const head = parts[i] || field;
+    if (head.includes('/')) {
+      // A part of the DOCX package: a picture inside it, or an XML part.
+      const name = head.split('/').pop();
+      if (/\/media\//.test(head) || /\.(jpe?g|png|gif|webp|heic|tiff?|bmp|emf|wmf)$/i.test(head)) {
+        return { key: 'part:' + head, label: 'Picture inside the document (' + name + ')' };
+      }
+      const base = name.replace(/[0-9]*\.xml$/i, '');
+      return { key: 'part:' + base, label: PART_LABELS[base] || 'Part ' + head };
+    }
+    if (parts[i] === 'JPEG' && parts[i + 1] === 'trailer') return { key: 'trailer', label: 'Data stored after the end of the picture' };
+    if (parts[i] === 'JPEG' && parts[i + 1] === 'COM') return { key: 'jpeg-comment', label: 'JPEG comment' };
+    const label = PART_LABELS[head] || head;
+    return { key: 'label:' + label, label };
+  }
+
+  function fileSummary(result, ms) {
+    const findings = Array.isArray(result.findings) ? result.findings : [];
+    const byCat = {};
+    for (const f of findings) byCat[f.category] = (byCat[f.category] || 0) + 1;
+    const parts = Object.keys(CATEGORY_LABELS)
+      .filter((c) => byCat[c])
+      .map((c) => byCat[c] + ' ' + CATEGORY_LABELS[c].toLowerCase());
+    const what = FORMAT_WORDS[result.format] || (result.kind === 'document' ? 'Document' : 'Picture');
+    const size = Number.isInteger(result.width) && Number.isInteger(result.height) ? ', ' + result.width + ' \u00d7 ' + result.height + ' pixels' : '';
+    return what + size + '. ' + (findings.length ? plural(findings.length, 'finding') + ': ' + parts.join(', ') : 'No findings') + '. Checked on this computer in ' + ms + ' ms.';
+  }
+
+  function renderFileResult(ms) {
+    const r = files.result;
+    const findings = Array.isArray(r.findings) ? r.findings.filter((f) => f && typeof f === 'object') : [];
+    r.findings = findings;
+    const verdict = FILE_VERDICTS[r.verdict] ? r.verdict : 'caution';
+    setFilePending(false);
+    el.fileResults.hidden = false;
+    delete el.verdict.dataset.status;
+    el.verdict.dataset.verdict = verdict;
+    el.verdictTitle.textContent = FILE_VERDICTS[verdict].title;
+    el.verdictText.textContent = FILE_VERDICTS[verdict].text + (verdict !== 'ok' && r.clean ? ' The clean copy below is safer, but read it before you post it.' : '');
+    el.verdictMeta.textContent = fileSummary(r, ms);
+
+    // Warnings: what could not be checked.
+    const warnings = Array.isArray(r.warnings) ? r.warnings.filter((w) => typeof w === 'string' && w) : [];
+    el.fileWarnings.replaceChildren(...warnings.map((w) => node('li', 'file-warning', upperFirst(w) + (/[.!?]$/.test(w) ? '' : '.'))));
+    el.fileWarnings.hidden = !warnings.length;
+
+    // The picture, or what the document is.
+    const isImage = r.kind === 'image';
+    if (isImage && files.file) {
+      if (!files.url) {
+        files.url = URL.createObjectURL(files.file);
+        el.pictureImg.src = files.url;
+      }
+      el.picture.hidden = false;
+      el.docCard.hidden = true;
+      updatePicture();
+    } else {
+      el.picture.hidden = true;
+      if (files.url) {
+        el.pictureImg.removeAttribute('src');
+        URL.revokeObjectURL(files.url);
+        files.url = '';
+      }
+      el.docCard.hidden = false;
+      const groups = new Set(findings.map((f) => groupOf(f).key));
+      el.docText.textContent =
+        (FORMAT_WORDS[r.format] || 'Document') + ': ' +
+        (findings.length ? plural(findings.length, 'finding') + ' in ' + plural(groups.size, 'part') + ' of the file, listed with the part each is in.' : 'nothing found.');
+    }
+
+    renderClean(r, findings);
+    renderFileFindings(findings);
+    renderBoxes();
+    updateLegendCounts(findings);
+    const boxes = findings.filter(regionOf).length;
+    announce(
+      FILE_VERDICTS[verdict].title + '. ' + plural(findings.length, 'finding') + ' in the file' +
+        (boxes ? ', ' + plural(boxes, 'box', 'boxes') + ' on the picture' : '') +
+        (warnings.length ? '. ' + plural(warnings.length, 'warning') : '') +
+        (r.clean ? '. A clean copy is ready to download.' : '.'),
+    );
+  }
+
+  function cleanWhat(r, findings) {
+    if (r.kind === 'document') {
+      if (r.format === 'DICOM') return 'anonymised: the identifying DICOM tags removed or emptied, new UIDs, private tags dropped.';
+      return 'comments removed, tracked changes accepted, properties blanked. Text in the document itself that names a patient still needs your edit.';
+    }
+    if (findings.some(regionOf)) return 'a new PNG with black boxes over what was found and no metadata.';
+    return 'the same picture without its metadata.';
+  }
+
+  function renderClean(r, findings) {
+    const clean = r.clean && typeof r.clean === 'object' && typeof r.clean.base64 === 'string' ? r.clean : null;
+    el.clean.hidden = false;
+    el.clean.dataset.available = clean ? 'true' : 'false';
+    el.downloadClean.hidden = !clean;
+    el.checkClean.hidden = !clean;
+    if (clean) {
+      el.cleanWhat.textContent = 'The clean copy is ' + cleanWhat(r, findings);
+      el.cleanNote.textContent = 'It is named ' + cleanName(files.file ? files.file.name : '', clean.extension) +
+        '. The name comes from your file: rename it if the name says who the patient is.';
+    } else {
+      el.cleanWhat.textContent = r.format === 'HEIC'
+        ? 'clinpost cannot write a clean copy of a HEIC picture. Save it as JPEG or PNG (most phones can), then check that file.'
+        : 'clinpost cannot write a clean copy of this file.';
+      el.cleanNote.textContent = '';
+    }
+  }
+
+  function cleanName(original, extension) {
+    let base = String(original || '').split(/[\\/]/).pop();
+    base = base.replace(/\.[^.]*$/, '').replace(/[\u0000-\u001f<>:"|?*]+/g, '_').trim();
+    const ext = String(extension || 'bin').replace(/[^A-Za-z0-9]/g, '') || 'bin';
+    return (base || 'file') + '-clean.' + ext;
+  }
+
+  function cleanBytes() {
+    const clean = files.result && files.result.clean;
+    if (!clean || typeof clean.base64 !== 'string') return null;
+    const bin = window.atob(clean.base64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return { bytes, type: typeof clean.media_type === 'string' ? clean.media_type : 'application/octet-stream', name: cleanName(files.file ? files.file.name : '', clean.extension) };
+  }
+
+  function downloadClean() {
+    let c;
+    try {
+      c = cleanBytes();
+    } catch (_) {
+      c = null;
+    }
+    if (!c) {
+      announce('The clean copy could not be made.');
+      return;
+    }
+    const url = URL.createObjectURL(new Blob([c.bytes], { type: c.type }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = c.name;
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 30000);
+    announce('Downloading the clean copy, ' + c.name + '.');
+  }
+
+  function checkCleanCopy() {
+    const c = cleanBytes();
+    if (!c) return;
+    chooseFile(new File([c.bytes], c.name, { type: c.type }), 1);
+  }
+
+  function renderFileFindings(findings) {
+    const groups = new Map();
+    let box = 0;
+    findings.forEach((f, index) => {
+      const g = groupOf(f);
+      if (!groups.has(g.key)) groups.set(g.key, { label: g.label, items: [] });
+      groups.get(g.key).items.push({ f, index, box: regionOf(f) ? ++box : 0 });
+    });
+    // Text in the picture first (the boxes are numbered in that order), then as found.
+    const ordered = Array.from(groups.entries()).sort((a, b) => (a[0] === 'picture' ? -1 : b[0] === 'picture' ? 1 : 0));
+    const sections = ordered.map(([key, g], gi) => {
+      const section = node('section', 'finding-group');
+      section.dataset.group = key;
+      const hid = 'file-group-' + gi;
+      const h = node('h3', 'group-heading', g.label + ' ');
+      h.id = hid;
+      h.appendChild(node('span', 'count', String(g.items.length)));
+      section.setAttribute('aria-labelledby', hid);
+      const ol = node('ol', 'findings');
+      ol.setAttribute('aria-labelledby', hid);
+      for (const { f, index, box: n } of g.items) ol.appendChild(fileFindingCard(f, index, n));
+      section.append(h, ol);
+      return section;
+    });
+    el.fileFindings.replaceChildren(...sections);
+    el.fileFindingsCount.textContent = findings.length ? String(findings.length) : '';
+    el.fileFindingsEmpty.hidden = findings.length > 0;
+    el.fileFindingsHelp.hidden = !findings.length;
+    el.fileFindingsHelp.textContent = box
+      ? 'Numbered findings are drawn on the picture. The up and down arrow keys move between findings.'
+      : 'The up and down arrow keys move between findings.';
+  }
+
+  function fileFindingCard(f, index, box) {
+    const li = findingCard(f, index, '', new Set(), 'file-finding-msg-');
+    li.id = 'file-finding-' + index;
+    li.tabIndex = -1;
+    const field = typeof f.field === 'string' ? f.field : '';
+    const where = li.querySelector('.finding-field');
+    if (field) {
+      where.hidden = false;
+      where.querySelector('.field-name').textContent = field;
+    } else if (box) {
+      where.hidden = false;
+      where.querySelector('.field-label').textContent = 'Where: ';
+      where.querySelector('.field-name').replaceWith(node('span', 'field-box', 'box ' + box + ' on the picture'));
+    } else {
+      where.remove();
+    }
+    if (box) {
+      li.dataset.box = String(box);
+      const n = node('span', 'box-number', String(box));
+      n.setAttribute('aria-label', 'Box ' + box + ':');
+      li.querySelector('.finding-head').prepend(n);
+      const btn = node('button', 'btn btn-quiet show-box-btn', 'Show on the picture');
+      btn.type = 'button';
+      btn.setAttribute('aria-describedby', 'file-finding-msg-' + index);
+      btn.addEventListener('click', () => pickFinding(index, 'box'));
+      li.querySelector('.finding-actions').prepend(btn);
+    }
+    const actions = li.querySelector('.finding-actions');
+    if (!actions.children.length) actions.remove();
+    li.addEventListener('mouseenter', () => markCurrent(index));
+    return li;
+  }
+
+  function pct(x) {
+    return Math.min(100, Math.max(0, x * 100)).toFixed(4) + '%';
+  }
+
+  // The picture's size in the coordinates of the regions: as the browser decoded it (turned
+  // upright, as the server does before reading it), or as the server measured it.
+  function naturalSize() {
+    const img = el.pictureImg;
+    if (img.complete && img.naturalWidth > 0 && img.naturalHeight > 0) return { w: img.naturalWidth, h: img.naturalHeight };
+    const r = files.result;
+    if (r && r.width > 0 && r.height > 0) return { w: r.width, h: r.height };
+    return null;
+  }
+
+  function renderBoxes() {
+    const r = files.result;
+    const size = naturalSize();
+    const boxes = [];
+    if (r && r.kind === 'image' && size && !el.picture.hidden && !files.pictureFailed) {
+      let n = 0;
+      (r.findings || []).forEach((f, index) => {
+        const g = regionOf(f);
+        if (!g) return;
+        n++;
+        const x0 = Math.max(0, Math.min(g.x, size.w));
+        const y0 = Math.max(0, Math.min(g.y, size.h));
+        const x1 = Math.max(x0, Math.min(g.x + g.w, size.w));
+        const y1 = Math.max(y0, Math.min(g.y + g.h, size.h));
+        const b = node('button', 'region-box ' + categoryClass(f.category));
+        b.type = 'button';
+        b.dataset.index = String(index);
+        b.dataset.box = String(n);
+        b.dataset.kind = f.kind || '';
+        b.dataset.category = f.category || '';
+        b.style.left = pct(x0 / size.w);
+        b.style.top = pct(y0 / size.h);
+        b.style.width = pct((x1 - x0) / size.w);
+        b.style.height = pct((y1 - y0) / size.h);
+        b.title = n + '. ' + markTitle(f);
+        b.setAttribute('aria-label', 'Box ' + n + ': ' + (CATEGORY_LABELS[f.category] || f.category) + ', ' + f.message + '. Go to the finding.');
+        b.setAttribute('aria-controls', 'file-finding-' + index);
+        if (index === files.current) b.classList.add('is-current');
+        b.appendChild(node('span', 'region-number', String(n)));
+        b.firstChild.setAttribute('aria-hidden', 'true');
+        b.addEventListener('click', () => pickFinding(index, 'card'));
+        b.addEventListener('mouseenter', () => markCurrent(index));
+        boxes.push(b);
+      });
+      el.pictureImg.alt = n
+        ? 'The picture you chose, with ' + plural(n, 'numbered box', 'numbered boxes') + ' over what was found'
+        : 'The picture you chose';
+      el.pictureCaption.textContent = n
+        ? 'Each box marks text that could identify a patient; select a box to read about it.'
+        : '';
+    }
+    el.pictureBoxes.replaceChildren(...boxes);
+  }
+
+  function markCurrent(index) {
+    files.current = index;
+    for (const b of el.pictureBoxes.children) b.classList.toggle('is-current', b.dataset.index === String(index));
+    for (const li of el.fileFindings.querySelectorAll('.finding')) li.classList.toggle('is-current', li.dataset.index === String(index));
+  }
+
+  // From a box to its card ('card'), or from a card to its box ('box').
+  function pickFinding(index, to) {
+    markCurrent(index);
+    const target = to === 'box'
+      ? el.pictureBoxes.querySelector('.region-box[data-index="' + index + '"]')
+      : fileEl('file-finding-' + index);
+    if (!target) return;
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }
+
+  // The browser may not show every picture the server reads (HEIC): say so instead of showing
+  // a broken image. Before the answer, a file that fails to show is simply not shown.
+  function updatePicture() {
+    const r = files.result;
+    if (r && r.kind !== 'image') {
+      el.picture.hidden = true;
+      return;
+    }
+    el.pictureFrame.hidden = files.pictureFailed;
+    if (files.pictureFailed) {
+      el.picture.hidden = !r;
+      if (r) el.pictureCaption.textContent = 'This browser cannot show ' + (r.format ? r.format + ' pictures' : 'this picture') + '; the findings still apply.';
+    }
+  }
+
+  function onPictureError() {
+    if (!el.pictureImg.getAttribute('src')) return;
+    files.pictureFailed = true;
+    updatePicture();
+  }
+
+  function onPictureLoad() {
+    files.pictureFailed = false;
+    updatePicture();
+    if (files.result) renderBoxes();
+  }
+
+  function backToText() {
+    window.clearTimeout(files.timer);
+    if (files.controller) files.controller.abort();
+    files.controller = null;
+    files.seq++;
+    files.file = null;
+    files.result = null;
+    if (files.url) URL.revokeObjectURL(files.url);
+    files.url = '';
+    el.pictureImg.removeAttribute('src');
+    resetFileResults();
+    el.fileStatus.hidden = true;
+    delete el.verdict.dataset.status;
+    setView('text');
+    state.lastAnnounced = '';
+    render('');
+    setPending(false);
+    if (el.draft.value.trim()) runCheck();
+    el.draft.focus();
+    announce('Back to the text draft.');
+  }
+
+  function hasFiles(event) {
+    const types = event.dataTransfer && event.dataTransfer.types;
+    return !!types && Array.from(types).includes('Files');
+  }
+
+  // Files may be dropped anywhere on the page; the drop zone over the draft (or the file view)
+  // shows where. Text dragged into the draft is left to the browser.
+  function onDragEnter(event) {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    files.dragDepth++;
+    el.dropOverlay.hidden = false;
+  }
+
+  function onDragOver(event) {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    el.dropOverlay.hidden = false;
+  }
+
+  function onDragLeave(event) {
+    if (!hasFiles(event)) return;
+    files.dragDepth = Math.max(0, files.dragDepth - 1);
+    if (!files.dragDepth) el.dropOverlay.hidden = true;
+  }
+
+  function onDrop(event) {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    files.dragDepth = 0;
+    el.dropOverlay.hidden = true;
+    const list = event.dataTransfer.files;
+    if (list && list.length) chooseFile(list[0], list.length);
+  }
+
+  function onFileFindingsKeydown(event) {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp' && event.key !== 'Home' && event.key !== 'End') return;
+    const items = Array.from(el.fileFindings.querySelectorAll('.finding'));
+    if (!items.length) return;
+    const li = document.activeElement && document.activeElement.closest ? document.activeElement.closest('.finding') : null;
+    let i = li ? items.indexOf(li) : -1;
+    if (event.key === 'ArrowDown') i = Math.min(items.length - 1, i + 1);
+    else if (event.key === 'ArrowUp') i = Math.max(0, i - 1);
+    else if (event.key === 'Home') i = 0;
+    else i = items.length - 1;
+    event.preventDefault();
+    items[i].focus();
+    items[i].scrollIntoView({ block: 'nearest' });
+    markCurrent(Number(items[i].dataset.index));
+  }
+
+  function initFiles() {
+    el.pickFile.addEventListener('click', openPicker);
+    el.pickAnother.addEventListener('click', openPicker);
+    el.fileInput.addEventListener('change', onFileInput);
+    el.backToText.addEventListener('click', backToText);
+    el.downloadClean.addEventListener('click', downloadClean);
+    el.checkClean.addEventListener('click', checkCleanCopy);
+    el.pictureImg.addEventListener('load', onPictureLoad);
+    el.pictureImg.addEventListener('error', onPictureError);
+    el.fileFindings.addEventListener('keydown', onFileFindingsKeydown);
+    document.addEventListener('dragenter', onDragEnter);
+    document.addEventListener('dragover', onDragOver);
+    document.addEventListener('dragleave', onDragLeave);
+    document.addEventListener('drop', onDrop);
+    document.body.dataset.view = 'text';
+  }
+
   // ---- wiring -------------------------------------------------------------------------------
   function onContextChange() {
     syncContextControls();
     saveContext();
+    if (state.mode === 'file' && files.file) scheduleFileCheck(600); // the context changes the advice on files too
     if (el.draft.value.trim()) {
       setPending(true);
       scheduleCheck();
@@ -1242,6 +1978,7 @@
       el.draft.focus();
       runCheck();
     });
+    initFiles();
     state.text = el.draft.value; // a reload may keep the textarea's text
     render('');
     if (el.draft.value.trim()) runCheck();
