@@ -119,6 +119,10 @@ pub struct Common {
     #[arg(long)]
     pub no_config: bool,
 
+    /// Add an organisation policy pack (TOML; repeatable). Its rules are `conduct`/`policy`.
+    #[arg(long = "pack", value_name = "FILE")]
+    pub packs: Vec<PathBuf>,
+
     /// Only these rules (codes, prefixes, names, categories or kinds; comma-separated).
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub select: Option<Vec<String>>,
@@ -179,12 +183,46 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
+
+    #[command(flatten)]
+    pub packs: PackArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// A rule code (PHI001) or name (nhs-number); case-insensitive.
     pub rule: String,
+
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+/// Where `rules` and `explain` find policy packs: `--pack` and the `packs` of clinpost.toml.
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// Add an organisation policy pack (TOML; repeatable).
+    #[arg(long = "pack", value_name = "FILE")]
+    pub packs: Vec<PathBuf>,
+
+    /// Use this configuration file (for its `packs`) instead of looking for clinpost.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore clinpost.toml.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+impl PackArgs {
+    /// As the shared options, for `config::read` and `config::registry`.
+    pub fn common(&self) -> Common {
+        Common {
+            packs: self.packs.clone(),
+            config: self.config.clone(),
+            no_config: self.no_config,
+            ..Common::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +254,10 @@ pub struct ServeArgs {
     /// Ignore clinpost.toml.
     #[arg(long)]
     pub no_config: bool,
+
+    /// Add an organisation policy pack (TOML; repeatable).
+    #[arg(long = "pack", value_name = "FILE")]
+    pub packs: Vec<PathBuf>,
 
     /// Only these rules (codes, prefixes, names, categories or kinds; comma-separated).
     #[arg(long, value_name = "RULES", value_delimiter = ',')]

@@ -31,6 +31,9 @@ struct ConfigFile {
     /// Rule selection.
     #[serde(default)]
     rules: RulesSection,
+    /// Organisation policy packs, relative to the configuration file.
+    #[serde(default)]
+    packs: Vec<String>,
 }
 
 /// `[rules]`.
@@ -116,6 +119,11 @@ const CONFIG_KEYS: &[Key] = &[
         name: "allow",
         kind: Kind::StrList,
         expected: "a list of strings",
+    },
+    Key {
+        name: "packs",
+        kind: Kind::StrList,
+        expected: "a list of policy pack files (strings)",
     },
     Key {
         name: "rules",
@@ -339,9 +347,23 @@ fn check_value(
     }
 }
 
-/// Load the configuration the flags ask for and apply the command-line overrides. Selectors and
-/// severity codes are checked against `registry` here so errors can name the line.
-pub fn load(common: &Common, registry: &Registry) -> Result<Effective> {
+/// A configuration file, read and parsed but not yet checked against a registry.
+pub struct Loaded {
+    path: PathBuf,
+    src: String,
+    file: ConfigFile,
+}
+
+impl Loaded {
+    /// The policy packs it lists, relative to its own folder.
+    pub fn pack_paths(&self) -> Vec<PathBuf> {
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        self.file.packs.iter().map(|p| dir.join(p)).collect()
+    }
+}
+
+/// Read and parse the configuration file the flags ask for, if any.
+pub fn read(common: &Common) -> Result<Option<Loaded>> {
     let path = if common.no_config {
         None
     } else if let Some(p) = &common.config {
@@ -349,10 +371,38 @@ pub fn load(common: &Common, registry: &Registry) -> Result<Effective> {
     } else {
         std::env::current_dir().ok().and_then(|d| discover(&d))
     };
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let src = input::read_text(&path, "configuration")?;
+    let file: ConfigFile = parse_toml(&path, &src, CONFIG_KEYS)?;
+    Ok(Some(Loaded { path, src, file }))
+}
+
+/// The registry for a run: every rule, plus the policy packs of the configuration file and of
+/// `--pack` (each file once). Built once per process (see `clinpost_registry::with_packs`).
+pub fn registry(common: &Common, loaded: Option<&Loaded>) -> Result<&'static Registry> {
+    let mut paths = loaded.map(Loaded::pack_paths).unwrap_or_default();
+    paths.extend(common.packs.iter().cloned());
+    let mut seen = Vec::new();
+    let mut packs = Vec::new();
+    for p in paths {
+        let key = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        packs.push(clinpost_registry::Pack::load(&p)?);
+    }
+    clinpost_registry::with_packs(packs).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Apply a configuration file (from [`read`]) and the command-line overrides. Selectors and
+/// severity codes are checked against `registry` (from [`registry`]) here so errors can name the
+/// line.
+pub fn apply(common: &Common, loaded: Option<Loaded>, registry: &Registry) -> Result<Effective> {
     let mut eff = Effective::default();
-    if let Some(path) = path {
-        let src = input::read_text(&path, "configuration")?;
-        let file: ConfigFile = parse_toml(&path, &src, CONFIG_KEYS)?;
+    if let Some(Loaded { path, src, file }) = loaded {
         let at = |s: &Spanned<String>| {
             let (l, c) = line_col(&src, s.span().start);
             format!("{}:{l}:{c}", path.display())

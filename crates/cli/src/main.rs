@@ -110,14 +110,18 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Check(a) => check(a),
         Command::Fix(a) => fix(a),
         Command::Rules(a) => {
+            let common = a.packs.common();
+            let registry = config::registry(&common, config::read(&common)?.as_ref())?;
             let mut out = BufWriter::new(io::stdout().lock());
-            catalog::rules(&mut out, clinpost_registry::registry(), a.format)?;
+            catalog::rules(&mut out, registry, a.format)?;
             out.flush()?;
             Ok(0)
         }
         Command::Explain(a) => {
+            let common = a.packs.common();
+            let registry = config::registry(&common, config::read(&common)?.as_ref())?;
             let mut out = BufWriter::new(io::stdout().lock());
-            catalog::explain(&mut out, clinpost_registry::registry(), &a.rule)?;
+            catalog::explain(&mut out, registry, &a.rule)?;
             out.flush()?;
             Ok(0)
         }
@@ -140,8 +144,9 @@ struct Setup {
 }
 
 fn setup(common: &Common) -> Result<Setup> {
-    let registry = clinpost_registry::registry();
-    let eff = config::load(common, registry)?;
+    let loaded = config::read(common)?;
+    let registry = config::registry(common, loaded.as_ref())?;
+    let eff = config::apply(common, loaded, registry)?;
     let engine = Engine::new(registry, &eff.settings).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut context = config::context(common)?;
     context.history = history::for_check(common)?;
@@ -207,7 +212,7 @@ fn check(a: CheckArgs) -> Result<u8> {
     let mut tally = human::Tally::default();
     let mut json_views: Vec<ReportView> = Vec::new();
     let mut sarif = sarif::Sarif::new();
-    let registry = clinpost_registry::registry();
+    let registry = s.engine.registry();
     for src in &s.sources {
         let (text, report, fixed) = match src.read() {
             Ok(Input::Text(text)) => {
@@ -448,6 +453,29 @@ fn fix_file(s: &Setup, bytes: &[u8], src: &Source, output: Option<&Path>) -> Res
                 if boxes == 1 { "" } else { "es" },
                 n - boxes,
                 plural(n - boxes)
+            );
+        }
+        clinpost_media::CleanHow::Document if checked.kind.format_name() == "DICOM" => {
+            let boxes = checked.regions().len();
+            eprintln!(
+                "{name}: anonymised (PS3.15 basic profile: identifying tags removed, new UIDs){}",
+                if boxes == 0 {
+                    String::new()
+                } else {
+                    format!(
+                        "; {boxes} box{} blacked out over text burned into the pixels (check the \
+                         image by eye: BurnedInAnnotation stays YES)",
+                        if boxes == 1 { "" } else { "es" }
+                    )
+                }
+            );
+        }
+        clinpost_media::CleanHow::PdfPages => {
+            let boxes = checked.regions().len();
+            eprintln!(
+                "{name}: {boxes} box{} drawn over text on the pages; written as a new PDF of page \
+                 images (no text layer, no metadata)",
+                if boxes == 1 { "" } else { "es" }
             );
         }
         clinpost_media::CleanHow::Document => {

@@ -20,9 +20,12 @@ pub fn run(a: ServeArgs) -> Result<u8> {
         no_config: a.no_config,
         select: a.select.clone(),
         ignore: a.ignore.clone(),
+        packs: a.packs.clone(),
         ..Default::default()
     };
-    let settings = crate::config::load(&common, clinpost_registry::registry())?.settings;
+    let loaded = crate::config::read(&common)?;
+    let registry = crate::config::registry(&common, loaded.as_ref())?;
+    let settings = crate::config::apply(&common, loaded, registry)?.settings;
     let options = Options {
         settings,
         cors_origins: a.cors_origins,
@@ -32,8 +35,7 @@ pub fn run(a: ServeArgs) -> Result<u8> {
         any_host: !a.bind.is_loopback(),
         ..Options::default()
     };
-    let state =
-        AppState::new(clinpost_registry::registry(), options).map_err(|e| anyhow!("{e}"))?;
+    let state = AppState::new(registry, options).map_err(|e| anyhow!("{e}"))?;
     // A panic message could quote a draft: main's panic hook prints where it happened, not what
     // it said. The request still gets a JSON 500 from the server's panic layer.
     let rt = tokio::runtime::Builder::new_multi_thread()

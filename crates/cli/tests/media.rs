@@ -418,3 +418,65 @@ fn documents_are_checked_by_part_and_cleaned() {
         "{v}"
     );
 }
+
+#[test]
+fn a_pdf_is_checked_page_by_page_and_fixed_as_page_images() {
+    let poppler = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !poppler {
+        eprintln!("SKIPPED: pdftotext is not installed (apt-get install poppler-utils)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::copy(fixture("letter.pdf"), d.join("letter.pdf")).unwrap();
+    let out = cmd(d)
+        .args(["check", "--format", "json", "letter.pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = v["findings"].as_array().unwrap();
+    let nhs = f
+        .iter()
+        .find(|f| f["kind"] == "nhs-number")
+        .unwrap_or_else(|| panic!("no nhs-number: {v}"));
+    assert_eq!(nhs["region"]["page"], 0, "{nhs}");
+    assert!(f.iter().any(|f| f["field"] == "PDF:Info:Author"), "{v}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Okonkwo"));
+
+    let out = cmd(d)
+        .args(["fix", "letter.pdf", "-o", "clean.pdf"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("new PDF"));
+    let clean = fs::read(d.join("clean.pdf")).unwrap();
+    assert!(clean.starts_with(b"%PDF-"));
+    for s in ["Okonkwo", "Smith", "/Author", "/Font"] {
+        assert!(
+            !clean.windows(s.len()).any(|w| w == s.as_bytes()),
+            "{s} in the clean copy"
+        );
+    }
+    let v: Value = serde_json::from_slice(
+        &cmd(d)
+            .args(["check", "--format", "json", "clean.pdf"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let f = v["findings"].as_array().unwrap();
+    assert!(
+        !f.iter()
+            .any(|f| f["kind"] == "nhs-number" || f["field"] == "PDF:Info:Author"),
+        "{v}"
+    );
+}

@@ -946,11 +946,205 @@ fn padded(s: &str, pad: u8) -> Vec<u8> {
 }
 
 /// The de-identified copy: see the module docs.
+/// The picture of a DICOM file as 8-bit grey, for reading text burned into the pixels.
+pub(crate) struct Pixels {
+    pub width: u32,
+    pub height: u32,
+    pub grey: Vec<u8>,
+}
+
+/// Image attributes of native (uncompressed) monochrome pixel data.
+struct Geometry {
+    rows: usize,
+    cols: usize,
+    bytes_per: usize,
+    signed: bool,
+    invert: bool,
+    frames: usize,
+}
+
+fn us_value(data: &[Elem<'_>], tag: u32) -> Option<usize> {
+    let e = data.iter().find(|e| e.tag == tag)?;
+    match &e.val {
+        Val::Bytes(b) if b.len() >= 2 => Some(u16::from_le_bytes([b[0], b[1]]) as usize),
+        _ => None,
+    }
+}
+
+fn geometry(data: &[Elem<'_>]) -> Option<Geometry> {
+    let photometric = data
+        .iter()
+        .find(|e| e.tag == 0x0028_0004)
+        .and_then(value_str)
+        .map(text_of)?;
+    let invert = match photometric.trim() {
+        "MONOCHROME2" => false,
+        "MONOCHROME1" => true,
+        _ => return None,
+    };
+    if us_value(data, 0x0028_0002).unwrap_or(1) != 1 {
+        return None;
+    }
+    let bytes_per = match us_value(data, 0x0028_0100)? {
+        8 => 1,
+        16 => 2,
+        _ => return None,
+    };
+    let frames = data
+        .iter()
+        .find(|e| e.tag == 0x0028_0008)
+        .and_then(value_str)
+        .map(text_of)
+        .and_then(|t| t.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
+    Some(Geometry {
+        rows: us_value(data, 0x0028_0010)?,
+        cols: us_value(data, 0x0028_0011)?,
+        bytes_per,
+        signed: us_value(data, 0x0028_0103) == Some(1),
+        invert,
+        frames,
+    })
+}
+
+fn sample(px: &[u8], i: usize, g: &Geometry) -> i32 {
+    if g.bytes_per == 1 {
+        if g.signed {
+            px[i] as i8 as i32
+        } else {
+            px[i] as i32
+        }
+    } else {
+        let v = u16::from_le_bytes([px[2 * i], px[2 * i + 1]]);
+        if g.signed {
+            v as i16 as i32
+        } else {
+            v as i32
+        }
+    }
+}
+
+/// The first frame of native monochrome pixel data (8 or 16 bits), scaled to 8-bit grey from
+/// its own range; `None` when the pixels are compressed, in colour, or absent (burned-in text is
+/// then not read, and the caller says so).
+pub(crate) fn pixels(
+    bytes: &[u8],
+    limits: &DocLimits,
+    max_pixels: u64,
+) -> Result<Option<Pixels>, MediaError> {
+    let file = parse(bytes, limits)?;
+    let Some(g) = geometry(&file.data) else {
+        return Ok(None);
+    };
+    let Some(Val::Bytes(px)) = file
+        .data
+        .iter()
+        .find(|e| e.tag == PIXEL_DATA)
+        .map(|e| &e.val)
+    else {
+        return Ok(None);
+    };
+    let n = g
+        .rows
+        .checked_mul(g.cols)
+        .filter(|&n| n > 0 && n as u64 <= max_pixels);
+    let Some(n) = n else {
+        return Ok(None);
+    };
+    if px.len() < n * g.bytes_per {
+        return Ok(None);
+    }
+    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+    for i in 0..n {
+        let v = sample(px, i, &g);
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    let span = (hi - lo).max(1) as i64;
+    let grey = (0..n)
+        .map(|i| {
+            let v = ((sample(px, i, &g) - lo) as i64 * 255 / span) as u8;
+            if g.invert {
+                255 - v
+            } else {
+                v
+            }
+        })
+        .collect();
+    Ok(Some(Pixels {
+        width: g.cols as u32,
+        height: g.rows as u32,
+        grey,
+    }))
+}
+
+/// Black out `regions` (pixels of the first frame's geometry, grown like the image redaction)
+/// in every frame of native monochrome pixel data.
+fn blank(data: &mut [Elem<'_>], regions: &[clinpost_core::Region]) {
+    let Some(g) = geometry(data) else {
+        return;
+    };
+    let Some(e) = data.iter_mut().find(|e| e.tag == PIXEL_DATA) else {
+        return;
+    };
+    let Val::Bytes(px) = &mut e.val else {
+        return;
+    };
+    let px = px.to_mut();
+    let frame = g.rows * g.cols * g.bytes_per;
+    // "Black" is the darkest value as displayed: the minimum for MONOCHROME2, the maximum for
+    // MONOCHROME1 (all ones for unsigned, the signed maximum otherwise).
+    let black: [u8; 2] = match (g.invert, g.signed, g.bytes_per) {
+        (false, false, _) => [0, 0],
+        (false, true, 1) => [0x80, 0],
+        (false, true, _) => [0x00, 0x80],
+        (true, false, _) => [0xFF, 0xFF],
+        (true, true, 1) => [0x7F, 0],
+        (true, true, _) => [0xFF, 0x7F],
+    };
+    for f in 0..g.frames {
+        let base = f * frame;
+        if base + frame > px.len() {
+            break;
+        }
+        for r in regions {
+            let Some((x0, y0, x1, y1)) = crate::redact::grow(
+                r,
+                crate::redact::DEFAULT_MARGIN,
+                g.cols as u32,
+                g.rows as u32,
+            ) else {
+                continue;
+            };
+            for y in y0 as usize..y1 as usize {
+                for x in x0 as usize..x1 as usize {
+                    let at = base + (y * g.cols + x) * g.bytes_per;
+                    px[at..at + g.bytes_per].copy_from_slice(&black[..g.bytes_per]);
+                }
+            }
+        }
+    }
+}
+
 pub(crate) fn clean(bytes: &[u8], limits: &DocLimits) -> Result<Vec<u8>, MediaError> {
+    clean_with_regions(bytes, limits, &[])
+}
+
+/// The anonymised copy, with `regions` (text found burned into the pixels) blacked out in
+/// native pixel data.
+pub(crate) fn clean_with_regions(
+    bytes: &[u8],
+    limits: &DocLimits,
+    regions: &[clinpost_core::Region],
+) -> Result<Vec<u8>, MediaError> {
     let file = parse(bytes, limits)?;
     let mut uids = UidMap::new();
     let syntax = file.syntax;
     let mut data = anonymise(file.data, syntax, &mut uids);
+    if !regions.is_empty() {
+        blank(&mut data, regions);
+    }
     data.retain(|e| !matches!(e.tag, 0x0012_0062 | 0x0012_0063 | 0x0028_0303));
     let vr = |v: &[u8; 2]| *v;
     data.push(Elem {

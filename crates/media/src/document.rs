@@ -1,10 +1,13 @@
-//! Documents: DOCX and DICOM (issue 5, "Documents").
+//! Documents: DOCX, DICOM and PDF (issue 5, "Documents").
 //!
 //! Three calls, the document counterparts of [`crate::inspect`] and [`crate::strip`]:
 //!
 //! - [`detect_document`] recognises the format by content: a DOCX is a ZIP archive holding
 //!   `[Content_Types].xml` and `word/document.xml`; a DICOM file has a 128-byte preamble
-//!   followed by `DICM`. The file name plays no part.
+//!   followed by `DICM`; a PDF has `%PDF-` within its first 1024 bytes. The file name plays
+//!   no part. PDF is read with poppler-utils and has its own path through
+//!   [`crate::check_file`] and [`crate::clean_file`] (findings placed on pages, a clean copy
+//!   made of page images): see the `pdf` module.
 //! - [`inspect_document`] reports every identifying field as a [`Finding`] (category `media`;
 //!   kind `metadata` for DOCX properties, comments and tracked changes, kind `dicom-tag` for
 //!   DICOM attributes), with the field's name in [`Finding::field`] (`DOCX:core:creator`,
@@ -26,7 +29,7 @@ use std::fmt;
 use clinpost_core::{Finding, Sensitive};
 
 use crate::rules::{Collector, MetadataText};
-use crate::{dicom, docx, MediaError};
+use crate::{dicom, docx, pdf, MediaError};
 
 /// A document format, recognised by content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,14 +39,17 @@ pub enum DocFormat {
     Docx,
     /// DICOM Part 10 file (medical imaging: X-ray, CT, MR, ultrasound...).
     Dicom,
+    /// PDF (read with poppler-utils; see the `pdf` module).
+    Pdf,
 }
 
 impl DocFormat {
-    /// The usual name: `DOCX`, `DICOM`.
+    /// The usual name: `DOCX`, `DICOM`, `PDF`.
     pub fn as_str(self) -> &'static str {
         match self {
             DocFormat::Docx => "DOCX",
             DocFormat::Dicom => "DICOM",
+            DocFormat::Pdf => "PDF",
         }
     }
 
@@ -54,14 +60,16 @@ impl DocFormat {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
             DocFormat::Dicom => "application/dicom",
+            DocFormat::Pdf => "application/pdf",
         }
     }
 
-    /// The usual file extension, without the dot: `docx`, `dcm`.
+    /// The usual file extension, without the dot: `docx`, `dcm`, `pdf`.
     pub fn extension(self) -> &'static str {
         match self {
             DocFormat::Docx => "docx",
             DocFormat::Dicom => "dcm",
+            DocFormat::Pdf => "pdf",
         }
     }
 }
@@ -94,6 +102,13 @@ pub struct DocLimits {
     /// bytes (default 8 MiB). Text beyond it is not returned and [`DocInspection::truncated`]
     /// is set.
     pub max_text_bytes: usize,
+    /// PDF: most pages (default 500); a longer PDF is refused.
+    pub max_pages: usize,
+    /// PDF: most pages read with OCR (pages without a text layer, or with pictures; default
+    /// 20). Beyond them a warning and a `text-unchecked` finding say so.
+    pub max_ocr_pages: usize,
+    /// PDF: each poppler-utils program is stopped after this long (default 60 s).
+    pub tool_timeout: std::time::Duration,
 }
 
 impl Default for DocLimits {
@@ -106,6 +121,9 @@ impl Default for DocLimits {
             max_elements: 1_000_000,
             max_depth: 32,
             max_text_bytes: 8 << 20,
+            max_pages: 500,
+            max_ocr_pages: 20,
+            tool_timeout: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -164,6 +182,8 @@ pub fn detect_document(bytes: &[u8]) -> Option<DocFormat> {
         Some(DocFormat::Dicom)
     } else if docx::is_docx(bytes) {
         Some(DocFormat::Docx)
+    } else if pdf::is_pdf(bytes) {
+        Some(DocFormat::Pdf)
     } else {
         None
     }
@@ -237,6 +257,7 @@ pub fn inspect_document(bytes: &[u8], limits: &DocLimits) -> Result<DocInspectio
     match format {
         DocFormat::Docx => docx::inspect(bytes, limits, &mut c, &mut parts)?,
         DocFormat::Dicom => deidentified = dicom::inspect(bytes, limits, &mut c)?,
+        DocFormat::Pdf => pdf::inspect(bytes, limits, &mut c, &mut parts)?,
     }
     let truncated = parts.truncated;
     if truncated {
@@ -267,5 +288,10 @@ pub fn clean_document(bytes: &[u8], limits: &DocLimits) -> Result<Vec<u8>, Media
     match detect_document(bytes).ok_or(MediaError::UnknownFormat)? {
         DocFormat::Docx => docx::clean(bytes, limits),
         DocFormat::Dicom => dicom::clean(bytes, limits),
+        // Rasterising without covering the text findings would not make a clean copy.
+        DocFormat::Pdf => Err(MediaError::DocumentUnsupported {
+            format: DocFormat::Pdf,
+            what: "a PDF's clean copy covers the findings of a check: use clean_file",
+        }),
     }
 }

@@ -35,7 +35,7 @@ pub enum MediaError {
     /// The content is not a JPEG, PNG, WebP or HEIF/HEIC image (detected by content, not by
     /// the file name).
     #[error(
-        "not a supported image or document (JPEG, PNG, WebP, HEIC; DOCX, DICOM), \
+        "not a supported image or document (JPEG, PNG, WebP, HEIC; DOCX, DICOM, PDF), \
          recognised by content, not by file name"
     )]
     UnknownFormat,

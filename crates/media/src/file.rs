@@ -6,7 +6,9 @@
 //! picture shows (OCR; findings carry their pixel `region`), and applies the engine's settings.
 //! [`clean_file`] then makes the copy that is safe to post: for a picture showing identifying
 //! text, a new PNG with a black box over each finding; for another picture, the same picture
-//! without its metadata (pixels untouched); for a document, its clean copy.
+//! without its metadata (pixels untouched); for a document, its clean copy; for a PDF, a new
+//! PDF of its pages as pictures with a black box over each finding (findings in a PDF's text
+//! carry a `region` on their page, in pixels at [`PDF_DPI`](crate::PDF_DPI)).
 //!
 //! When the text in a picture cannot be read (no Tesseract, too slow, HEIC), the metadata is
 //! still reported, a warning says why, and a [`TEXT_UNCHECKED`](crate::TEXT_UNCHECKED) finding
@@ -150,8 +152,16 @@ pub fn check_file(
                 }
             }
         }
-        FileKind::Document(_) => {
+        FileKind::Document(DocFormat::Pdf) => {
+            let found = crate::pdf::check(engine, bytes, ctx, opts)?;
+            findings.extend(found.findings);
+            warnings.extend(found.warnings);
+        }
+        FileKind::Document(format) => {
             let ins = inspect_document(bytes, &opts.doc_limits)?;
+            if format == DocFormat::Dicom {
+                burned_in(engine, bytes, ctx, opts, &mut findings, &mut warnings)?;
+            }
             findings.extend(ins.findings);
             for t in &ins.texts {
                 findings.extend(in_field(
@@ -188,8 +198,57 @@ pub fn check_file(
     })
 }
 
+/// Text burned into a DICOM file's pixels: the first frame rendered to grey and read like a
+/// screenshot; findings carry their pixel regions (which `clean_file` blacks out).
+fn burned_in(
+    engine: &Engine<'_>,
+    bytes: &[u8],
+    ctx: &Context,
+    opts: &FileOptions,
+    findings: &mut Vec<Finding>,
+    warnings: &mut Vec<String>,
+) -> Result<(), MediaError> {
+    let Some(px) = crate::dicom::pixels(bytes, &opts.doc_limits, opts.limits.max_pixels)? else {
+        warnings.push(
+            "text burned into the pixels was not checked: the pixel data is compressed, in \
+             colour or absent"
+                .to_string(),
+        );
+        return Ok(());
+    };
+    let Some(img) = image::GrayImage::from_raw(px.width, px.height, px.grey) else {
+        return Ok(());
+    };
+    let mut png = Vec::new();
+    image::DynamicImage::ImageLuma8(img)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|_| MediaError::Decode {
+            format: Format::Png,
+        })?;
+    match check_text(engine, &png, ctx, &opts.limits, &opts.ocr) {
+        Ok(found) => findings.extend(found.findings.into_iter().map(|f| Finding {
+            span: Span::new(0, 0),
+            ..f
+        })),
+        Err(e) => {
+            warnings.push(format!(
+                "text burned into the pixels was not checked: {}",
+                unread_reason(&e)
+            ));
+            findings.push(Finding::new(
+                &TEXT_UNCHECKED,
+                Span::new(0, 0),
+                "Text burned into the pixels was not checked; look for names, numbers and dates \
+                 yourself",
+                vec![],
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The text rules over one field or part, each finding naming it.
-fn in_field(
+pub(crate) fn in_field(
     engine: &Engine<'_>,
     text: &str,
     ctx: &Context,
@@ -242,6 +301,9 @@ pub enum CleanHow {
     Stripped,
     /// The document's clean copy.
     Document,
+    /// A PDF made of page images, with boxes over the text findings: no text layer, no
+    /// metadata, no attachments.
+    PdfPages,
 }
 
 /// The copy safe to post (see the module docs). `Err(Unsupported)` for a HEIC picture without
@@ -274,8 +336,18 @@ pub fn clean_file(
                 how: CleanHow::Stripped,
             })
         }
+        FileKind::Document(DocFormat::Pdf) => Ok(CleanFile {
+            bytes: crate::pdf::clean(bytes, &checked.regions(), opts)?,
+            media_type: "application/pdf",
+            extension: "pdf",
+            how: CleanHow::PdfPages,
+        }),
         FileKind::Document(format) => Ok(CleanFile {
-            bytes: clean_document(bytes, &opts.doc_limits)?,
+            bytes: if format == DocFormat::Dicom {
+                crate::dicom::clean_with_regions(bytes, &opts.doc_limits, &checked.regions())?
+            } else {
+                clean_document(bytes, &opts.doc_limits)?
+            },
             media_type: format.mime(),
             extension: format.extension(),
             how: CleanHow::Document,

@@ -38,7 +38,7 @@
 //! The container formats are described in the modules that handle them: `jpeg`, `png`,
 //! `webp`, `heic`; the metadata blocks in `exif`, `xmp` and `iptc`.
 //!
-//! Documents (DOCX, DICOM) have their own three calls, [`detect_document`],
+//! Documents (DOCX, DICOM, PDF) have their own three calls, [`detect_document`],
 //! [`inspect_document`] and [`clean_document`], bounded by [`DocLimits`]: the findings and
 //! [`MetadataText`]s are the same kind of thing, and the document's text comes back as
 //! [`TextPart`]s for the text rules (the `document`, `docx` and `dicom` modules).
@@ -70,6 +70,7 @@ mod heic;
 mod iptc;
 mod jpeg;
 mod ocr;
+mod pdf;
 mod pixels;
 mod png;
 mod redact;
@@ -90,6 +91,7 @@ pub use file::{
     check_file, clean_file, detect_file, CleanFile, CleanHow, FileCheck, FileKind, FileOptions,
 };
 pub use ocr::{check_text, ocr, text_findings, ImageText, OcrOptions, OcrPage, Word};
+pub use pdf::PDF_DPI;
 pub use redact::{redact, DEFAULT_MARGIN, MIN_MARGIN_PX};
 pub use rules::{
     MetadataText, DATE, DICOM_TAG, GPS_LOCATION, HIDDEN, IDENTITY, PLACE, RULES, TEXT,

@@ -174,11 +174,18 @@ fn auto_scale(width: u32, height: u32, budget: u64) -> u32 {
 
 static DIR_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// A private working directory, removed with everything in it when dropped.
-struct WorkDir(PathBuf);
+/// A private working directory (mode 0700), removed with everything in it when dropped.
+pub(crate) struct WorkDir(pub(crate) PathBuf);
 
 impl WorkDir {
     fn new(parent: &Path) -> Result<WorkDir, MediaError> {
+        WorkDir::create(parent, "ocr").map_err(|e| MediaError::Ocr {
+            what: format!("cannot create a private temporary directory ({})", e.kind()),
+        })
+    }
+
+    /// A fresh directory `clinpost-{what}-...` in `parent`.
+    pub(crate) fn create(parent: &Path, what: &str) -> std::io::Result<WorkDir> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
@@ -186,7 +193,7 @@ impl WorkDir {
         for _ in 0..16 {
             let n = DIR_COUNTER.fetch_add(1, Ordering::Relaxed);
             let dir = parent.join(format!(
-                "clinpost-ocr-{}-{n}-{nanos:08x}",
+                "clinpost-{what}-{}-{n}-{nanos:08x}",
                 std::process::id()
             ));
             let mut b = fs::DirBuilder::new();
@@ -198,16 +205,10 @@ impl WorkDir {
             match b.create(&dir) {
                 Ok(()) => return Ok(WorkDir(dir)),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => {
-                    return Err(MediaError::Ocr {
-                        what: format!("cannot create a private temporary directory ({})", e.kind()),
-                    })
-                }
+                Err(e) => return Err(e),
             }
         }
-        Err(MediaError::Ocr {
-            what: "cannot create a private temporary directory".to_string(),
-        })
+        Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists))
     }
 }
 

@@ -41,6 +41,13 @@ pub fn redact(
 ) -> Result<Vec<u8>, MediaError> {
     let (format, img) = pixels::decode_upright(bytes, limits, NO_REDACT)?;
     let img = if img.color().has_alpha() {
+        img
+    } else {
+        let mut rgb = img.into_rgb8();
+        cover(&mut rgb, regions, margin);
+        DynamicImage::ImageRgb8(rgb)
+    };
+    let img = if img.color().has_alpha() {
         let mut rgba = img.into_rgba8();
         let (w, h) = rgba.dimensions();
         for r in regions {
@@ -54,18 +61,7 @@ pub fn redact(
         }
         DynamicImage::ImageRgba8(rgba)
     } else {
-        let mut rgb = img.into_rgb8();
-        let (w, h) = rgb.dimensions();
-        for r in regions {
-            if let Some((x0, y0, x1, y1)) = grow(r, margin, w, h) {
-                for y in y0..y1 {
-                    for x in x0..x1 {
-                        rgb.put_pixel(x, y, Rgb([0, 0, 0]));
-                    }
-                }
-            }
-        }
-        DynamicImage::ImageRgb8(rgb)
+        img
     };
     let mut out = Cursor::new(Vec::new());
     let encoder = image::codecs::png::PngEncoder::new_with_quality(
@@ -84,9 +80,23 @@ pub fn redact(
     Ok(out.into_inner())
 }
 
+/// Black boxes over `regions` (grown by `margin` as in [`redact`]) in an RGB image.
+pub(crate) fn cover(rgb: &mut image::RgbImage, regions: &[Region], margin: f32) {
+    let (w, h) = rgb.dimensions();
+    for r in regions {
+        if let Some((x0, y0, x1, y1)) = grow(r, margin, w, h) {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    rgb.put_pixel(x, y, Rgb([0, 0, 0]));
+                }
+            }
+        }
+    }
+}
+
 /// The box `r` grown by its margin and clipped to `w`×`h`: `(x0, y0, x1, y1)`, end exclusive;
 /// `None` when nothing of it is inside the picture.
-fn grow(r: &Region, margin: f32, w: u32, h: u32) -> Option<(u32, u32, u32, u32)> {
+pub(crate) fn grow(r: &Region, margin: f32, w: u32, h: u32) -> Option<(u32, u32, u32, u32)> {
     let m = if margin.is_finite() && margin > 0.0 {
         // Rounded up (less a hair of f32 noise: 0.2 × 30 is 6, not 7); bounded, since a box
         // is at most u32::MAX high and the margin is clamped.

@@ -425,6 +425,15 @@ fn block_of(field: &str) -> &'static str {
     if field.starts_with("DICOM:") {
         return "the DICOM header";
     }
+    if let Some(rest) = field.strip_prefix("PDF:") {
+        return if rest.starts_with("Info:") {
+            "the PDF's document information"
+        } else if rest.starts_with("XMP:") {
+            "the PDF's XMP metadata"
+        } else {
+            ""
+        };
+    }
     if let Some(rest) = field.strip_prefix("DOCX:") {
         return if rest.starts_with("core:")
             || rest.starts_with("app:")
