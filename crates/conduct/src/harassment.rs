@@ -98,6 +98,7 @@ Leave it out. No rewrite is offered.\n",
         "If you don't like it «go back to your own country».",
         "«Religion is a mental illness» and I'm tired of pretending otherwise.",
         "«I refuse to treat trans» patients, simple as that.",
+        "«Travellers shouldn't be allowed» to register at our practice.",
     ],
     false_samples: &[
         "Muslim patients may be fasting during Ramadan: review insulin doses.",
@@ -106,6 +107,7 @@ Leave it out. No rewrite is offered.\n",
         "Trans patients face long waits for gender services.",
         "Jehovah's Witnesses may refuse blood products; discuss alternatives early.",
         "Spastic diplegia is a common pattern in cerebral palsy.",
+        "Travellers should be allowed to register without a fixed address.",
     ],
 };
 
@@ -219,6 +221,10 @@ static DISCRIM: LazyLock<Regex> = LazyLock::new(|| {
             r"|\b(?:filthy|dirty|lazy|stupid|thick|smelly|scrounging|thieving|greedy|backward|primitive|inbred|vile|disgusting|useless|sponging|rat-faced|bloody|fucking)\s+{g}\b",
             r"|\b(?:tory|labour|lefty|leftie|liberal|remainer|brexiter|woke|muslim|jewish|christian|catholic|immigrant|migrant|foreign|trans|gay|paki)\s+(?:scum|vermin|filth|parasites|bastards|snowflakes|nutters|freaks|traitors)\b",
             r"|\bgo\s+back\s+(?:to|home\s+to)\s+(?:your|their|his|her)\s+(?:own\s+)?(?:country|countries)\b|\bsend\s+(?:them|'em|em|the\s+lot)\s+(?:all\s+)?back\b|\b(?:deport|ban|kick\s+out|get\s+rid\s+of)\s+(?:all\s+(?:the\s+)?|the\s+)?{g}\b",
+            // Denying a group care, entry or rights: "travellers shouldn't be allowed to
+            // register", "immigrants don't deserve NHS care".
+            r"|\b{g}\s+(?:shouldn't|should\s+not|should\s+never|must\s+not|mustn't|can't|cannot)\s+be\s+(?:allowed|let|permitted)\b",
+            r"|\b{g}\s+(?:don't|do\s+not|doesn't)\s+deserve\s+(?:treatment|care|help|nhs|the\s+nhs|to\s+be\s+treated|a\s+gp|a\s+doctor)\b",
             r"|\bI\s+(?:won't|refuse\s+to|will\s+not|don't|wouldn't)\s+(?:treat|see|examine|employ|hire|work\s+with|train|teach)\s+(?:any\s+)?(?:muslims?|jews|christians|hindus|sikhs|gays?|gay\s+(?:people|men|patients)|lesbians|trans|transgender|immigrants|migrants|foreigners|asylum\s+seekers|refugees|women|disabled\s+people|black\s+people|asians|travellers|fat\s+people|obese\s+people|tories|tory\s+voters|labour\s+voters|imgs|foreign\s+doctors)\b",
             r"|\b(?:religion|islam|christianity|judaism|hinduism|sikhism|faith)\s+is\s+(?:a\s+|just\s+a\s+)?(?:mental\s+illness|cancer|disease|poison|delusion|evil|for\s+idiots|for\s+morons|a\s+fairy\s+tale)\b",
             r"|\b(?:sky\s+fair(?:y|ies)|god[ -]botherers?|bible[ -]bashers?|bible[ -]thumpers?|jesus\s+freaks?|happy[ -]clappers?|towel\s?heads?|rag\s?heads?|pakis|paki|kikes?|trann(?:y|ies)|faggots?|fags|poofters?|dykes|shemales?|chinks?|gyppos?|pikeys?|wogs?|nig-?nogs?|spaz|spazzy|spacker|mongs|mongoloids?|libtards?|feminazis?|coconuts)\b",

@@ -81,7 +81,7 @@ const CLAIMS: &[(&str, bool)] = &[
         false,
     ),
     (
-        r"\b5g\b.{0,40}?\b(?:covid|coronavirus|virus|cancer)\b|\b(?:covid|coronavirus)\b.{0,40}?\b5g\b",
+        r"\b5g\b.{0,40}?\b(?:covid|coronavirus|virus|cancer|pandemic)\b|\b(?:covid|coronavirus|pandemic)\b.{0,40}?\b5g\b",
         false,
     ),
     (
