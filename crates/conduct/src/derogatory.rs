@@ -144,7 +144,8 @@ fn parse_guard(s: &str) -> Guard {
 struct Lexicon {
     terms: Vec<Term>,
     all: Regex,
-    set: RegexSet,
+    /// Each term alone, anchored, to tell which one matched: compiled on the first match.
+    set: LazyLock<RegexSet, Box<dyn FnOnce() -> RegexSet + Send>>,
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -172,7 +173,11 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         }
     };
     let all = Regex::new(&terms.iter().map(wrap).collect::<Vec<_>>().join("|")).expect("slang");
-    let set = RegexSet::new(terms.iter().map(|t| format!("^(?:{})$", wrap(t)))).expect("slang set");
+    let anchored: Vec<String> = terms.iter().map(|t| format!("^(?:{})$", wrap(t))).collect();
+    let set = LazyLock::new(
+        Box::new(move || RegexSet::new(anchored).expect("slang set"))
+            as Box<dyn FnOnce() -> RegexSet + Send>,
+    );
     Lexicon { terms, all, set }
 });
 
