@@ -106,6 +106,11 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn run(cli: Cli) -> Result<u8> {
+    if matches!(cli.command, Command::Check(_) | Command::Fix(_)) {
+        // The conduct patterns compile on first use; start them now, on other threads, so the
+        // compiling overlaps reading the input and the identifier detectors' own start-up.
+        std::thread::spawn(clinpost_conduct::warm_up);
+    }
     match cli.command {
         Command::Check(a) => check(a),
         Command::Fix(a) => fix(a),

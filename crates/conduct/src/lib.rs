@@ -31,7 +31,7 @@
 //! the only rewrites offered are the slang table's neutral wordings, as unsafe fixes.
 #![deny(missing_docs)]
 
-use clinpost_core::{Detector, RuleMeta};
+use clinpost_core::{Context, Detector, Document, RuleMeta};
 
 pub mod account;
 pub mod coi;
@@ -69,4 +69,18 @@ pub fn detectors() -> Vec<Box<dyn Detector>> {
     v.extend(account::detectors());
     v.extend(concern::detectors());
     v
+}
+
+/// Compiles every conduct detector's patterns now, each on its own thread. They compile lazily
+/// on first use, which costs tens of milliseconds in all; a surface that checks one post and
+/// exits (the CLI) starts this on a background thread so that the compiling overlaps its other
+/// start-up work and uses both cores. Calling it more than once is cheap.
+pub fn warm_up() {
+    let ctx = Context::default();
+    let doc = Document::new("warm up", &ctx);
+    std::thread::scope(|s| {
+        for d in detectors() {
+            s.spawn(move || d.check(&doc, &mut Vec::new()));
+        }
+    });
 }
