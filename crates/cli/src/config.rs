@@ -239,7 +239,10 @@ fn describe_toml_error(
             let at = pe.span().map(|s| s.start);
             (
                 at,
-                format!("invalid TOML: {}", syntax_message(pe.message())),
+                format!(
+                    "invalid TOML: {}",
+                    clinpost_packs::toml_syntax_message(pe.message())
+                ),
             )
         }
         Ok(table) => match check_table(table.get_ref(), keys, "") {
@@ -249,27 +252,6 @@ fn describe_toml_error(
                 "invalid value (see the documentation for this file)".to_string(),
             ),
         },
-    }
-}
-
-fn syntax_message(m: &str) -> String {
-    let m = m.trim_end();
-    // Backticks only around short grammar tokens (`=`, `"`); otherwise plain words.
-    let parts: Vec<&str> = m.split('`').collect();
-    let ok = parts.len() % 2 == 1
-        && m.len() <= 160
-        && m.is_ascii()
-        && parts.iter().enumerate().all(|(i, p)| {
-            if i % 2 == 1 {
-                p.chars().count() <= 3
-            } else {
-                !p.contains(['"', '\'', '\n'])
-            }
-        });
-    if ok {
-        m.to_string()
-    } else {
-        "syntax error".to_string()
     }
 }
 

@@ -665,7 +665,10 @@ fn parse_pack(src: &str) -> Result<(Pack, Vec<RuleSamples>), PackError> {
     let mut p = P { src, rule: None };
     let table = DeTable::parse(src).map_err(|e| {
         let at = e.span().map_or(0, |s| s.start);
-        p.err(at, format!("invalid TOML: {}", syntax_message(e.message())))
+        p.err(
+            at,
+            format!("invalid TOML: {}", toml_syntax_message(e.message())),
+        )
     })?;
     let root = table.get_ref();
     p.unknown_keys(root, &["pack", "rule"], "the file")?;
@@ -767,8 +770,12 @@ fn check_guidance(p: &P<'_>, g: &str, at: usize) -> Result<(), PackError> {
     }
 }
 
-fn syntax_message(m: &str) -> String {
+/// A TOML parser's syntax message when it is safe to print, else "syntax error": it may quote
+/// the file (a pack's or a configuration's values are the user's own text). Shared with the
+/// CLI's `clinpost.toml` errors.
+pub fn toml_syntax_message(m: &str) -> String {
     let m = m.trim_end();
+    // Backticks only around short grammar tokens (`=`, `"`); otherwise plain words.
     let parts: Vec<&str> = m.split('`').collect();
     let ok = parts.len() % 2 == 1
         && m.len() <= 160
