@@ -21,6 +21,7 @@ use regex::Regex;
 
 use crate::validators::{
     before_on_line, byte_at, byte_before, last_words, postcode_outward_valid, postcode_valid,
+    Group as M,
 };
 
 const GUIDANCE: &[&str] = &["gmc-sm/no-public-patient-discussion", "hipaa/safe-harbor"];
@@ -200,26 +201,6 @@ impl<'t> Caps<'t, '_> {
             s,
             e,
         })
-    }
-}
-
-/// A group of a CANDIDATE match: what the checks use of `regex::Match`.
-#[derive(Clone, Copy)]
-struct M<'t> {
-    text: &'t str,
-    s: usize,
-    e: usize,
-}
-
-impl<'t> M<'t> {
-    fn start(&self) -> usize {
-        self.s
-    }
-    fn end(&self) -> usize {
-        self.e
-    }
-    fn as_str(&self) -> &'t str {
-        &self.text[self.s..self.e]
     }
 }
 

@@ -29,7 +29,7 @@ use regex::{CaptureLocations, Regex};
 
 use crate::validators::{
     before_on_line, byte_at, byte_before, calendar_date_valid, ceil_boundary, day_month_plausible,
-    expand_year, last_words, line_prefix,
+    expand_year, last_words, line_prefix, Group as M,
 };
 
 const GUIDANCE: &[&str] = &["gmc-sm/no-public-patient-discussion", "hipaa/safe-harbor"];
@@ -899,32 +899,6 @@ fn event_trigger(b: &[u8], i: usize) -> bool {
         }
     }
     false
-}
-
-/// A group of a CANDIDATE match: the subset of `regex::Match` the scanners use.
-#[derive(Clone, Copy)]
-struct M<'t> {
-    text: &'t str,
-    s: usize,
-    e: usize,
-}
-
-impl<'t> M<'t> {
-    fn start(&self) -> usize {
-        self.s
-    }
-    fn end(&self) -> usize {
-        self.e
-    }
-    fn len(&self) -> usize {
-        self.e - self.s
-    }
-    fn is_empty(&self) -> bool {
-        self.e == self.s
-    }
-    fn as_str(&self) -> &'t str {
-        &self.text[self.s..self.e]
-    }
 }
 
 /// Number of groups of CANDIDATE (checked by a test).

@@ -14,7 +14,9 @@ use clinpost_core::{
 };
 use regex::Regex;
 
-use crate::validators::{before_on_line, byte_at, byte_before, ipv4_octets_valid, last_words};
+use crate::validators::{
+    before_on_line, byte_at, byte_before, ipv4_octets_valid, last_words, Group as M,
+};
 
 const GUIDANCE: &[&str] = &["gmc-sm/no-public-patient-discussion", "hipaa/safe-harbor"];
 
@@ -189,26 +191,6 @@ static GROUPS: LazyLock<Groups> = LazyLock::new(|| {
         ip6: idx("ip6"),
     }
 });
-
-/// A group of a CANDIDATE match: what the checks use of `regex::Match`.
-#[derive(Clone, Copy)]
-struct M<'t> {
-    text: &'t str,
-    s: usize,
-    e: usize,
-}
-
-impl<'t> M<'t> {
-    fn start(&self) -> usize {
-        self.s
-    }
-    fn end(&self) -> usize {
-        self.e
-    }
-    fn as_str(&self) -> &'t str {
-        &self.text[self.s..self.e]
-    }
-}
 
 /// The checks and the finding of one CANDIDATE match, its groups given by `get`.
 fn one<'t>(

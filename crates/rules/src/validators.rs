@@ -466,6 +466,34 @@ pub(crate) fn merge_regions(regions: &mut Vec<(usize, usize)>) {
     regions.truncate(kept);
 }
 
+/// One group of a regex match read from reused `CaptureLocations`: the subset of
+/// `regex::Match` the scanners use (ids, address and dates share it).
+#[derive(Clone, Copy)]
+pub(crate) struct Group<'t> {
+    pub(crate) text: &'t str,
+    pub(crate) s: usize,
+    pub(crate) e: usize,
+}
+
+#[allow(dead_code)] // not every scanner uses every accessor
+impl<'t> Group<'t> {
+    pub(crate) fn start(&self) -> usize {
+        self.s
+    }
+    pub(crate) fn end(&self) -> usize {
+        self.e
+    }
+    pub(crate) fn len(&self) -> usize {
+        self.e - self.s
+    }
+    pub(crate) fn is_empty(&self) -> bool {
+        self.e == self.s
+    }
+    pub(crate) fn as_str(&self) -> &'t str {
+        &self.text[self.s..self.e]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
